@@ -1,0 +1,111 @@
+namespace Cni.Spec;
+
+/// <summary>
+/// The validation rules the specification and the reference library apply to names and
+/// identifiers, each failing with the code the reference uses.
+/// </summary>
+public static class ConfigRules
+{
+    /// <summary>The longest interface name Linux accepts (IFNAMSIZ − 1).</summary>
+    public const int MaxInterfaceNameLength = 15;
+
+    /// <summary>
+    /// Checks a network name: present, starting with a letter or digit, then letters, digits,
+    /// <c>_</c>, <c>.</c> or <c>-</c>.
+    /// </summary>
+    /// <param name="name">The name.</param>
+    /// <exception cref="CniException">Missing or invalid (code 7).</exception>
+    public static void ValidateName(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            throw new CniException(CniErrorCode.InvalidNetworkConfig, "missing network name: the configuration needs a \"name\"");
+        }
+
+        if (!IsIdentifier(name))
+        {
+            throw new CniException(
+                CniErrorCode.InvalidNetworkConfig,
+                $"invalid network name \"{name}\": it must start with a letter or digit, followed by letters, digits, '_', '.' or '-'");
+        }
+    }
+
+    /// <summary>Checks a plugin type: non-empty, and never a path (no <c>/</c> or <c>\</c>).</summary>
+    /// <param name="type">The type.</param>
+    /// <exception cref="CniException">Empty or a path (code 7).</exception>
+    public static void ValidateType(string? type)
+    {
+        if (string.IsNullOrEmpty(type))
+        {
+            throw new CniException(CniErrorCode.InvalidNetworkConfig, "missing plugin type: the configuration needs a \"type\"");
+        }
+
+        if (type.Contains('/', StringComparison.Ordinal) || type.Contains('\\', StringComparison.Ordinal) || type is "." or "..")
+        {
+            throw new CniException(
+                CniErrorCode.InvalidNetworkConfig,
+                $"invalid plugin type \"{type}\": a type is an executable name looked up on CNI_PATH, never a path");
+        }
+    }
+
+    /// <summary>Checks a container ID: non-empty, a letter or digit first, then letters, digits, <c>_</c>, <c>.</c> or <c>-</c>.</summary>
+    /// <param name="containerId">The container ID.</param>
+    /// <exception cref="CniException">Invalid (code 4, naming CNI_CONTAINERID).</exception>
+    public static void ValidateContainerId(string? containerId)
+    {
+        if (string.IsNullOrEmpty(containerId))
+        {
+            throw new CniException(CniErrorCode.InvalidEnvironmentVariables, "empty CNI_CONTAINERID");
+        }
+
+        if (!IsIdentifier(containerId))
+        {
+            throw new CniException(
+                CniErrorCode.InvalidEnvironmentVariables,
+                $"invalid characters in CNI_CONTAINERID \"{containerId}\": it must start with a letter or digit, followed by letters, digits, '_', '.' or '-'");
+        }
+    }
+
+    /// <summary>
+    /// Checks an interface name: non-empty, at most 15 characters, not <c>.</c> or <c>..</c>, and
+    /// without <c>/</c>, <c>:</c> or white space.
+    /// </summary>
+    /// <param name="ifName">The name.</param>
+    /// <exception cref="CniException">Invalid (code 4, naming CNI_IFNAME).</exception>
+    public static void ValidateInterfaceName(string? ifName)
+    {
+        string? problem = ifName switch
+        {
+            null or "" => "is empty",
+            { Length: > MaxInterfaceNameLength } => $"is longer than {MaxInterfaceNameLength} characters",
+            "." or ".." => "is a reserved name",
+            _ when ifName.Contains('/', StringComparison.Ordinal) => "contains '/'",
+            _ when ifName.Contains(':', StringComparison.Ordinal) => "contains ':'",
+            _ when ifName.Any(char.IsWhiteSpace) => "contains white space",
+            _ => null,
+        };
+
+        if (problem is not null)
+        {
+            throw new CniException(CniErrorCode.InvalidEnvironmentVariables, $"invalid CNI_IFNAME \"{ifName}\": the interface name {problem}");
+        }
+    }
+
+    private static bool IsIdentifier(string s)
+    {
+        if (!char.IsAsciiLetterOrDigit(s[0]))
+        {
+            return false;
+        }
+
+        foreach (char c in s)
+        {
+            if (!char.IsAsciiLetterOrDigit(c) && c is not ('_' or '.' or '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,268 @@
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Cni.Spec;
+
+/// <summary>
+/// The static table of result wire families and how each reads into and writes from the current
+/// model. Converting between any two versions is "read with the source family, write with the
+/// target family": there is no registration and no order to get wrong.
+/// </summary>
+internal static class ResultFamilies
+{
+    internal sealed record Family(
+        string Name,
+        CniVersion[] Versions,
+        Func<byte[], CniVersion, CniResult> Read,
+        Func<CniResult, CniVersion, object> ToWire,
+        Func<object, byte[]> Serialize);
+
+    internal static readonly Family[] Table =
+    [
+        new("0.1.0/0.2.0", [CniVersion.V0_1_0, CniVersion.V0_2_0], Read020, To020,
+            w => JsonSerializer.SerializeToUtf8Bytes((WireResult020)w, SpecJsonContext.Indented.WireResult020)),
+        new("0.3.x/0.4.0", [CniVersion.V0_3_0, CniVersion.V0_3_1, CniVersion.V0_4_0], Read040, To040,
+            w => JsonSerializer.SerializeToUtf8Bytes((WireResult040)w, SpecJsonContext.Indented.WireResult040)),
+        new("1.x", [CniVersion.V1_0_0, CniVersion.V1_1_0], Read100, To100,
+            w => JsonSerializer.SerializeToUtf8Bytes((WireResult100)w, SpecJsonContext.Indented.WireResult100)),
+    ];
+
+    public static Family For(CniVersion version)
+    {
+        foreach (Family f in Table)
+        {
+            if (Array.IndexOf(f.Versions, version) >= 0)
+            {
+                return f;
+            }
+        }
+
+        throw new CniException(
+            CniErrorCode.IncompatibleVersion,
+            $"unsupported CNI result version \"{version}\"",
+            $"this library reads and writes results of versions {VersionList.Format(CniVersion.All)}");
+    }
+
+    public static CniResult Read(ReadOnlySpan<byte> utf8Json, CniVersion? assumedVersion)
+    {
+        byte[] bytes = utf8Json.ToArray();
+        WireVersionProbe probe = SpecJson.Deserialize(bytes, SpecJsonContext.Default.WireVersionProbe, "result");
+        CniVersion version = string.IsNullOrEmpty(probe.CniVersion)
+            ? assumedVersion ?? CniVersion.V0_1_0
+            : CniVersion.TryParse(probe.CniVersion, out CniVersion v)
+                ? v
+                : throw new CniException(CniErrorCode.DecodingFailure, $"result has an invalid cniVersion \"{probe.CniVersion}\"");
+        CniResult result = For(version).Read(bytes, version);
+        result.CniVersion = version;
+        return result;
+    }
+
+    public static byte[] Write(CniResult result, CniVersion version)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        Family family = For(version);
+        return family.Serialize(family.ToWire(result, version));
+    }
+
+    // ---- 0.1.0 / 0.2.0 ----
+
+    private static CniResult Read020(byte[] json, CniVersion version)
+    {
+        WireResult020 wire = SpecJson.Deserialize(json, SpecJsonContext.Default.WireResult020, "result");
+        var result = new CniResult { Dns = wire.Dns ?? new DnsConfig() };
+        AddLegacy(result, wire.Ip4, "ip4");
+        AddLegacy(result, wire.Ip6, "ip6");
+        return result;
+    }
+
+    private static void AddLegacy(CniResult result, WireIp020? ip, string key)
+    {
+        if (ip is null)
+        {
+            return;
+        }
+
+        if (ip.Ip is not IPCidr address)
+        {
+            throw new CniException(CniErrorCode.DecodingFailure, $"result key \"{key}\" has no \"ip\"");
+        }
+
+        result.Ips.Add(new IpConfig { Address = address, Gateway = ip.Gateway });
+        foreach (WireRoute040 r in ip.Routes ?? [])
+        {
+            result.Routes.Add(FromWire(r, $"{key}.routes"));
+        }
+    }
+
+    private static WireResult020 To020(CniResult result, CniVersion version)
+    {
+        IpConfig? v4 = result.Ips.FirstOrDefault(i => i.Address.IsIPv4);
+        IpConfig? v6 = result.Ips.FirstOrDefault(i => !i.Address.IsIPv4);
+        if (v4 is null && v6 is null)
+        {
+            throw new CniException(
+                CniErrorCode.IncompatibleVersion,
+                $"cannot convert the result to version {version}: it has no IP address, and results of that version must have one");
+        }
+
+        return new WireResult020
+        {
+            CniVersion = version.ToString(),
+            Ip4 = v4 is null ? null : LegacyIp(v4, result.Routes, AddressFamily.InterNetwork),
+            Ip6 = v6 is null ? null : LegacyIp(v6, result.Routes, AddressFamily.InterNetworkV6),
+            Dns = result.Dns,
+        };
+    }
+
+    private static WireIp020 LegacyIp(IpConfig ip, IList<CniRoute> routes, AddressFamily family) => new()
+    {
+        Ip = ip.Address,
+        Gateway = ip.Gateway,
+        Routes = NullIfEmpty(routes.Where(r => r.Destination.Address.AddressFamily == family)
+            .Select(r => new WireRoute040 { Dst = r.Destination, Gw = r.Gateway }).ToList()),
+    };
+
+    // ---- 0.3.0 / 0.3.1 / 0.4.0 ----
+
+    private static CniResult Read040(byte[] json, CniVersion version)
+    {
+        WireResult040 wire = SpecJson.Deserialize(json, SpecJsonContext.Default.WireResult040, "result");
+        var result = new CniResult { Dns = wire.Dns ?? new DnsConfig() };
+        ReadInterfaces(result, wire.Interfaces);
+        int index = 0;
+        foreach (WireIp040 ip in wire.Ips ?? [])
+        {
+            result.Ips.Add(new IpConfig
+            {
+                Address = ip.Address ?? throw MissingKey($"ips[{index}].address"),
+                Gateway = ip.Gateway,
+                Interface = ip.Interface,
+            });
+            index++;
+        }
+
+        index = 0;
+        foreach (WireRoute040 r in wire.Routes ?? [])
+        {
+            result.Routes.Add(FromWire(r, $"routes[{index++}]"));
+        }
+
+        return result;
+    }
+
+    private static WireResult040 To040(CniResult result, CniVersion version) => new()
+    {
+        CniVersion = version.ToString(),
+        Interfaces = WriteInterfaces(result, includeV11: false),
+        Ips = NullIfEmpty(result.Ips.Select(ip => new WireIp040
+        {
+            Version = ip.Address.IsIPv4 ? "4" : "6",
+            Interface = ip.Interface,
+            Address = ip.Address,
+            Gateway = ip.Gateway,
+        }).ToList()),
+        Routes = NullIfEmpty(result.Routes.Select(r => new WireRoute040 { Dst = r.Destination, Gw = r.Gateway }).ToList()),
+        Dns = result.Dns,
+    };
+
+    // ---- 1.0.0 / 1.1.0 ----
+
+    private static CniResult Read100(byte[] json, CniVersion version)
+    {
+        WireResult100 wire = SpecJson.Deserialize(json, SpecJsonContext.Default.WireResult100, "result");
+        var result = new CniResult { Dns = wire.Dns ?? new DnsConfig() };
+        ReadInterfaces(result, wire.Interfaces);
+        int index = 0;
+        foreach (WireIp100 ip in wire.Ips ?? [])
+        {
+            result.Ips.Add(new IpConfig
+            {
+                Address = ip.Address ?? throw MissingKey($"ips[{index}].address"),
+                Gateway = ip.Gateway,
+                Interface = ip.Interface,
+            });
+            index++;
+        }
+
+        index = 0;
+        foreach (WireRoute100 r in wire.Routes ?? [])
+        {
+            result.Routes.Add(new CniRoute
+            {
+                Destination = r.Dst ?? throw MissingKey($"routes[{index}].dst"),
+                Gateway = r.Gw,
+                Mtu = r.Mtu,
+                AdvMss = r.AdvMss,
+                Priority = r.Priority,
+                Table = r.Table,
+                Scope = r.Scope,
+            });
+            index++;
+        }
+
+        return result;
+    }
+
+    private static WireResult100 To100(CniResult result, CniVersion version)
+    {
+        bool v11 = version >= CniVersion.V1_1_0;
+        return new WireResult100
+        {
+            CniVersion = version.ToString(),
+            Interfaces = WriteInterfaces(result, v11),
+            Ips = NullIfEmpty(result.Ips.Select(ip => new WireIp100 { Interface = ip.Interface, Address = ip.Address, Gateway = ip.Gateway }).ToList()),
+            Routes = NullIfEmpty(result.Routes.Select(r => new WireRoute100
+            {
+                Dst = r.Destination,
+                Gw = r.Gateway,
+                Mtu = v11 ? r.Mtu : null,
+                AdvMss = v11 ? r.AdvMss : null,
+                Priority = v11 ? r.Priority : null,
+                Table = v11 ? r.Table : null,
+                Scope = v11 ? r.Scope : null,
+            }).ToList()),
+            Dns = result.Dns,
+        };
+    }
+
+    // ---- shared pieces ----
+
+    private static void ReadInterfaces(CniResult result, List<WireInterface>? interfaces)
+    {
+        int index = 0;
+        foreach (WireInterface i in interfaces ?? [])
+        {
+            result.Interfaces.Add(new CniInterface
+            {
+                Name = i.Name ?? throw MissingKey($"interfaces[{index}].name"),
+                Mac = EmptyToNull(i.Mac),
+                Mtu = i.Mtu,
+                Sandbox = EmptyToNull(i.Sandbox),
+                SocketPath = EmptyToNull(i.SocketPath),
+                PciId = EmptyToNull(i.PciId),
+            });
+            index++;
+        }
+    }
+
+    private static List<WireInterface>? WriteInterfaces(CniResult result, bool includeV11) =>
+        NullIfEmpty(result.Interfaces.Select(i => new WireInterface
+        {
+            Name = i.Name,
+            Mac = EmptyToNull(i.Mac),
+            Mtu = includeV11 && i.Mtu is > 0 ? i.Mtu : null,
+            Sandbox = EmptyToNull(i.Sandbox),
+            SocketPath = includeV11 ? EmptyToNull(i.SocketPath) : null,
+            PciId = includeV11 ? EmptyToNull(i.PciId) : null,
+        }).ToList());
+
+    private static CniRoute FromWire(WireRoute040 r, string key) =>
+        new() { Destination = r.Dst ?? throw MissingKey(key + ".dst"), Gateway = r.Gw };
+
+    private static CniException MissingKey(string key) =>
+        new(CniErrorCode.DecodingFailure, $"result is missing the required key \"{key}\"");
+
+    private static string? EmptyToNull(string? s) => string.IsNullOrEmpty(s) ? null : s;
+
+    private static List<T>? NullIfEmpty<T>(List<T> list) => list.Count == 0 ? null : list;
+}

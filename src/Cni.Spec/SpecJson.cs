@@ -1,0 +1,253 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
+
+namespace Cni.Spec;
+
+/// <summary>The source-generated JSON metadata of every type this assembly reads or writes.</summary>
+[JsonSourceGenerationOptions(
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    Converters = [typeof(IPAddressJsonConverter), typeof(DnsConfigJsonConverter)],
+    ReadCommentHandling = JsonCommentHandling.Disallow,
+    AllowTrailingCommas = false)]
+[JsonSerializable(typeof(WireVersionProbe))]
+[JsonSerializable(typeof(WireResult020))]
+[JsonSerializable(typeof(WireResult040))]
+[JsonSerializable(typeof(WireResult100))]
+[JsonSerializable(typeof(CniError))]
+[JsonSerializable(typeof(VersionInfo))]
+[JsonSerializable(typeof(NetworkConfig))]
+[JsonSerializable(typeof(NetworkConfigList))]
+[JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(JsonObject))]
+internal sealed partial class SpecJsonContext : JsonSerializerContext
+{
+    private static SpecJsonContext? s_indented;
+
+    /// <summary>The same metadata, writing with four-space indentation as the Go plugins print.</summary>
+    public static SpecJsonContext Indented => s_indented ??= new SpecJsonContext(
+        new JsonSerializerOptions(Default.Options) { WriteIndented = true, IndentSize = 4 });
+}
+
+/// <summary>Deserialization that turns every failure into a <see cref="CniException"/> naming the key and value.</summary>
+internal static partial class SpecJson
+{
+    public static T Deserialize<T>(ReadOnlySpan<byte> utf8Json, JsonTypeInfo<T> typeInfo, string what)
+    {
+        if (utf8Json.IsEmpty || utf8Json.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            throw new CniException(CniErrorCode.DecodingFailure, $"the {what} is empty: expected a JSON object");
+        }
+
+        try
+        {
+            T? value = JsonSerializer.Deserialize(utf8Json, typeInfo);
+            return value ?? throw new CniException(CniErrorCode.DecodingFailure, $"the {what} is null: expected a JSON object");
+        }
+        catch (JsonException e)
+        {
+            throw Describe(e, utf8Json, what);
+        }
+        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or FormatException or ArgumentException)
+        {
+            throw new CniException(CniErrorCode.DecodingFailure, $"failed to decode the {what}: {e.Message}", null, e);
+        }
+    }
+
+    /// <summary>Words a deserialization failure as "key K has value V, which is not T".</summary>
+    public static CniException Describe(JsonException e, ReadOnlySpan<byte> utf8Json, string what)
+    {
+        string key = JsonText.KeyFromPath(e.Path);
+        string? value = ValueAt(utf8Json, e.Path);
+        Match m = ConvertedTo().Match(e.Message);
+        string message;
+        if (m.Success && value is not null)
+        {
+            message = $"invalid {what}: key \"{key}\" has value {value}, which is not {Expected(m.Groups[1].Value)}";
+        }
+        else if (e.Path is null || e.Path == "$")
+        {
+            string detail = e.InnerException?.Message ?? FirstSentence(e.Message);
+            message = $"failed to decode the {what} as JSON: {detail}";
+        }
+        else
+        {
+            string detail = e.InnerException is null ? FirstSentence(e.Message) : e.InnerException.Message;
+            message = value is null
+                ? $"invalid {what}: key \"{key}\": {detail}"
+                : $"invalid {what}: key \"{key}\" has value {value}: {detail}";
+        }
+
+        return new CniException(CniErrorCode.DecodingFailure, message, e.Message, e);
+    }
+
+    private static string FirstSentence(string message)
+    {
+        int cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+
+    private static string Expected(string clrType) => clrType switch
+    {
+        "System.Boolean" => "a boolean",
+        "System.String" => "a string",
+        "System.Int32" or "System.Int64" or "System.UInt32" or "System.UInt16" or "System.Byte" => "an integer",
+        "System.Double" => "a number",
+        _ when clrType.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal)
+            || clrType.StartsWith("System.Collections.Generic.IList", StringComparison.Ordinal) => "an array",
+        _ when clrType.StartsWith("System.Collections.Generic.Dictionary", StringComparison.Ordinal) => "an object",
+        _ when clrType.StartsWith("System.Nullable`1[[System.Boolean", StringComparison.Ordinal) => "a boolean",
+        _ when clrType.StartsWith("System.Nullable`1[[System.Int32", StringComparison.Ordinal) => "an integer",
+        _ => "of the expected type (" + clrType[(clrType.LastIndexOf('.') + 1)..] + ")",
+    };
+
+    /// <summary>Finds the raw JSON text at a path such as <c>$.ipam.ranges[0][1].subnet</c>, shortened.</summary>
+    internal static string? ValueAt(ReadOnlySpan<byte> utf8Json, string? path)
+    {
+        if (path is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            JsonNode? node = JsonNode.Parse(utf8Json);
+            foreach (Match step in PathStep().Matches(path))
+            {
+                if (node is null)
+                {
+                    return null;
+                }
+
+                if (step.Groups["index"].Success)
+                {
+                    int i = int.Parse(step.Groups["index"].Value, System.Globalization.CultureInfo.InvariantCulture);
+                    node = node is JsonArray a && i < a.Count ? a[i] : null;
+                }
+                else
+                {
+                    string name = step.Groups["name"].Success ? step.Groups["name"].Value : step.Groups["quoted"].Value;
+                    node = node is JsonObject o && o.TryGetPropertyValue(name, out JsonNode? child) ? child : null;
+                    if (node is null)
+                    {
+                        return null;
+                    }
+                }
+            }
+
+            string text = node?.ToJsonString() ?? "null";
+            return text.Length > 80 ? text[..77] + "..." : text;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex(@"could not be converted to ([^.\s]+(?:\.[^.\s]+)*(?:`1\[\[[^\]]+\]\])?)")]
+    private static partial Regex ConvertedTo();
+
+    [GeneratedRegex(@"\.(?<name>[A-Za-z0-9_\-/]+)|\['(?<quoted>[^']*)'\]|\[(?<index>\d+)\]")]
+    private static partial Regex PathStep();
+}
+
+/// <summary>Formats version lists as the reference does in its messages: <c>["0.1.0" "0.2.0"]</c>.</summary>
+internal static class VersionList
+{
+    public static string Format(IEnumerable<CniVersion> versions) =>
+        "[" + string.Join(' ', versions.Select(v => $"\"{v}\"")) + "]";
+
+    public static string Format(IEnumerable<string> versions) =>
+        "[" + string.Join(' ', versions.Select(v => $"\"{v}\"")) + "]";
+}
+
+/// <summary>Writes <see cref="DnsConfig"/> with empty members omitted, as the reference does.</summary>
+internal sealed class DnsConfigJsonConverter : JsonConverter<DnsConfig>
+{
+    public override DnsConfig Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            throw new JsonException($"\"dns\" must be an object, not {JsonText.TokenName(reader.TokenType)}");
+        }
+
+        var dns = new DnsConfig();
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            string name = reader.GetString()!;
+            reader.Read();
+            switch (name)
+            {
+                case "nameservers": ReadStrings(ref reader, dns.Nameservers, name); break;
+                case "search": ReadStrings(ref reader, dns.Search, name); break;
+                case "options": ReadStrings(ref reader, dns.Options, name); break;
+                case "domain":
+                    dns.Domain = reader.TokenType switch
+                    {
+                        JsonTokenType.String => reader.GetString(),
+                        JsonTokenType.Null => null,
+                        _ => throw new JsonException($"\"dns.domain\" must be a string, not {JsonText.TokenName(reader.TokenType)}"),
+                    };
+                    break;
+                default: reader.Skip(); break;
+            }
+        }
+
+        return dns;
+    }
+
+    private static void ReadStrings(ref Utf8JsonReader reader, IList<string> into, string name)
+    {
+        if (reader.TokenType == JsonTokenType.Null)
+        {
+            return;
+        }
+
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw new JsonException($"\"dns.{name}\" must be an array of strings, not {JsonText.TokenName(reader.TokenType)}");
+        }
+
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+        {
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                throw new JsonException($"\"dns.{name}\" must hold strings, not {JsonText.TokenName(reader.TokenType)}");
+            }
+
+            into.Add(reader.GetString()!);
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, DnsConfig value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        WriteStrings(writer, "nameservers", value.Nameservers);
+        if (!string.IsNullOrEmpty(value.Domain))
+        {
+            writer.WriteString("domain", value.Domain);
+        }
+
+        WriteStrings(writer, "search", value.Search);
+        WriteStrings(writer, "options", value.Options);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteStrings(Utf8JsonWriter writer, string name, IList<string> values)
+    {
+        if (values.Count == 0)
+        {
+            return;
+        }
+
+        writer.WriteStartArray(name);
+        foreach (string v in values)
+        {
+            writer.WriteStringValue(v);
+        }
+
+        writer.WriteEndArray();
+    }
+}
