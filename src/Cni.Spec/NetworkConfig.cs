@@ -84,7 +84,7 @@ public sealed class NetworkConfig
 
     /// <summary>Every key this type does not model, kept for forwarding.</summary>
     [JsonExtensionData]
-    public JsonObject? ExtensionData { get; set; }
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 
     /// <summary>
     /// GC: the valid attachments, read from <c>cni.dev/valid-attachments</c> and, when that key is
@@ -189,7 +189,7 @@ public sealed class IpamConfig
 
     /// <summary>The IPAM plugin's own keys.</summary>
     [JsonExtensionData]
-    public JsonObject? ExtensionData { get; set; }
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 /// <summary>One attachment in a GC request: a container and an interface name.</summary>

@@ -45,7 +45,7 @@ public sealed class NetworkConfigList
 
     /// <summary>Other keys, kept as written.</summary>
     [JsonExtensionData]
-    public JsonObject? ExtensionData { get; set; }
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 
     /// <summary>Parses and validates a configuration list.</summary>
     /// <param name="utf8Json">The list.</param>

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
@@ -51,7 +52,7 @@ public sealed class RuntimeConfig
 
     /// <summary>Other capabilities, kept as written.</summary>
     [JsonExtensionData]
-    public JsonObject? ExtensionData { get; set; }
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 /// <summary>One port forward (<c>runtimeConfig.portMappings[]</c>).</summary>
@@ -139,7 +140,7 @@ public sealed class ConfigArgs
 
     /// <summary>Other arguments, kept as written.</summary>
     [JsonExtensionData]
-    public JsonObject? ExtensionData { get; set; }
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 /// <summary>The conventional arguments under <c>args.cni</c>.</summary>
@@ -155,7 +156,7 @@ public sealed class CniConventionArgs
 
     /// <summary>Other arguments, for example the bridge plugin's <c>mac</c>.</summary>
     [JsonExtensionData]
-    public JsonObject? ExtensionData { get; set; }
+    public Dictionary<string, JsonElement>? ExtensionData { get; set; }
 }
 
 /// <summary>A key/value label (<c>args.cni.labels[]</c>).</summary>

@@ -63,7 +63,11 @@ internal static partial class SpecJson
         string? value = ValueAt(utf8Json, e.Path);
         Match m = ConvertedTo().Match(e.Message);
         string message;
-        if (m.Success && value is not null)
+        if ((e.Path is null || e.Path == "$") && value is not null && !value.StartsWith('{'))
+        {
+            message = $"failed to decode the {what}: expected a JSON object, found {value}";
+        }
+        else if (m.Success && value is not null)
         {
             message = $"invalid {what}: key \"{key}\" has value {value}, which is not {Expected(m.Groups[1].Value)}";
         }
@@ -89,7 +93,7 @@ internal static partial class SpecJson
         return cut > 0 ? message[..cut] : message;
     }
 
-    private static string Expected(string clrType) => clrType switch
+    private static string Expected(string clrType) => Unwrap(clrType) switch
     {
         "System.Boolean" => "a boolean",
         "System.String" => "a string",
@@ -98,10 +102,22 @@ internal static partial class SpecJson
         _ when clrType.StartsWith("System.Collections.Generic.List", StringComparison.Ordinal)
             || clrType.StartsWith("System.Collections.Generic.IList", StringComparison.Ordinal) => "an array",
         _ when clrType.StartsWith("System.Collections.Generic.Dictionary", StringComparison.Ordinal) => "an object",
-        _ when clrType.StartsWith("System.Nullable`1[[System.Boolean", StringComparison.Ordinal) => "a boolean",
-        _ when clrType.StartsWith("System.Nullable`1[[System.Int32", StringComparison.Ordinal) => "an integer",
-        _ => "of the expected type (" + clrType[(clrType.LastIndexOf('.') + 1)..] + ")",
+        string other => "of the expected type (" + other[(other.LastIndexOf('.') + 1)..] + ")",
     };
+
+    /// <summary><c>System.Nullable`1[System.Boolean]</c> is a <c>System.Boolean</c> as far as a user is concerned.</summary>
+    private static string Unwrap(string clrType)
+    {
+        const string nullable = "System.Nullable`1[";
+        if (clrType.StartsWith(nullable, StringComparison.Ordinal))
+        {
+            string inner = clrType[nullable.Length..].TrimStart('[');
+            int end = inner.IndexOfAny([']', ',']);
+            return end > 0 ? inner[..end] : inner;
+        }
+
+        return clrType;
+    }
 
     /// <summary>Finds the raw JSON text at a path such as <c>$.ipam.ranges[0][1].subnet</c>, shortened.</summary>
     internal static string? ValueAt(ReadOnlySpan<byte> utf8Json, string? path)
@@ -146,7 +162,7 @@ internal static partial class SpecJson
         }
     }
 
-    [GeneratedRegex(@"could not be converted to ([^.\s]+(?:\.[^.\s]+)*(?:`1\[\[[^\]]+\]\])?)")]
+    [GeneratedRegex(@"could not be converted to (\S+?)\. Path")]
     private static partial Regex ConvertedTo();
 
     [GeneratedRegex(@"\.(?<name>[A-Za-z0-9_\-/]+)|\['(?<quoted>[^']*)'\]|\[(?<index>\d+)\]")]
