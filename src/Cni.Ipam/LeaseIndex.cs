@@ -1,0 +1,297 @@
+using System.Globalization;
+using System.IO.Enumeration;
+using System.Security.Cryptography;
+using System.Text;
+using static Tmds.Linux.LibC;
+
+namespace Cni.Ipam;
+
+/// <summary>
+/// The disk store's owner index: one file per owner in <c>.cni-ipam-index/</c>, named by the SHA-256 of the
+/// owner's record text and listing the lease file names the owner holds. It lets DEL and the duplicate check
+/// touch a few files instead of reading every lease, while the leases themselves stay in the reference's layout.
+/// </summary>
+/// <remarks>
+/// <para>Trust comes from a stamp: after changing the directory, the store sets the modification times of the
+/// network directory and of the index directory to a moment one second in the past and records them, with the
+/// directories' identity, in <c>stamp</c>. Any later change by anyone else (creating or removing a file in
+/// either directory) moves a modification time to the present, which no longer matches, and the next operation
+/// rebuilds the index from a full scan. A crash between a lease change and the stamp leaves a mismatch too.</para>
+/// <para>Entries are also verified against the lease files when read, so an entry can only be missing, never
+/// wrong. Index files start with <c>#</c>, which no container ID can, so the Go binary (which compares every
+/// file's content with an owner when it releases) can never take one for a lease.</para>
+/// </remarks>
+internal sealed class LeaseIndex(DiskIpamStore store)
+{
+    internal const string DirectoryName = ".cni-ipam-index";
+    internal const string StampName = "stamp";
+    private const string Header = "# cni-ipam owner index v1";
+    private const string StampVersion = "v1";
+
+    private int _fd = -1;
+    private bool _checked;
+    private bool _dirty;
+
+    /// <summary>How many times the index was rebuilt by this instance (for tests and diagnostics).</summary>
+    public int RebuildCount { get; private set; }
+
+    public void BeginScope()
+    {
+        _checked = false;
+        _dirty = false;
+    }
+
+    public void EndScope()
+    {
+        try
+        {
+            if (_dirty && _fd >= 0)
+            {
+                Commit();
+            }
+        }
+        catch (Cni.Spec.CniException)
+        {
+            // The stamp stays stale, so the next operation rebuilds: nothing is lost.
+        }
+        finally
+        {
+            _checked = false;
+            _dirty = false;
+        }
+    }
+
+    public void Close()
+    {
+        Posix.Close(_fd);
+        _fd = -1;
+    }
+
+    /// <summary>Must be called before the store changes the network directory in any way.</summary>
+    public void BeforeModify()
+    {
+        EnsureValid();
+        _dirty = true;
+    }
+
+    public List<string> Get(LeaseOwner owner)
+    {
+        EnsureValid();
+        byte[]? data = Posix.ReadSmallFile(_fd, EntryName(owner), 16 * 1024 * 1024);
+        if (data is null)
+        {
+            return [];
+        }
+
+        List<string> names = [];
+        foreach (string line in Encoding.UTF8.GetString(data).Split('\n'))
+        {
+            if (line.Length != 0 && line[0] != '#')
+            {
+                names.Add(line);
+            }
+        }
+
+        return names;
+    }
+
+    public void Add(LeaseOwner owner, string name)
+    {
+        BeforeModify();
+        List<string> names = Get(owner);
+        if (!names.Contains(name))
+        {
+            names.Add(name);
+            WriteEntry(EntryName(owner), names);
+        }
+    }
+
+    public void Remove(LeaseOwner owner, string name)
+    {
+        BeforeModify();
+        List<string> names = Get(owner);
+        if (names.Remove(name))
+        {
+            WriteEntry(EntryName(owner), names);
+        }
+    }
+
+    internal static string EntryName(LeaseOwner owner) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(owner.ToString())));
+
+    private void EnsureValid()
+    {
+        if (_checked)
+        {
+            return;
+        }
+
+        OpenDirectory();
+        if (!StampMatches())
+        {
+            Rebuild();
+        }
+
+        _checked = true;
+    }
+
+    private void OpenDirectory()
+    {
+        if (_fd >= 0)
+        {
+            return;
+        }
+
+        int dirFd = store.DirectoryFd;
+        int fd = Posix.OpenAt(dirFd, DirectoryName, O_RDONLY | O_DIRECTORY, 0);
+        if (fd < 0 && Posix.Errno == ENOENT)
+        {
+            if (Posix.MkdirAt(dirFd, DirectoryName, 0b111_101_101) != 0 && Posix.Errno != EEXIST)
+            {
+                throw Posix.IOError("failed to create", store.PathOf(DirectoryName), Posix.Errno);
+            }
+
+            fd = Posix.OpenAt(dirFd, DirectoryName, O_RDONLY | O_DIRECTORY, 0);
+        }
+
+        if (fd < 0 && Posix.Errno is var e && (e == ELOOP || e == ENOTDIR))
+        {
+            // Not ours (a symbolic link or a file): replace it rather than follow it.
+            Posix.UnlinkAt(dirFd, DirectoryName);
+            Posix.MkdirAt(dirFd, DirectoryName, 0b111_101_101);
+            fd = Posix.OpenAt(dirFd, DirectoryName, O_RDONLY | O_DIRECTORY, 0);
+        }
+
+        if (fd < 0)
+        {
+            throw Posix.IOError("failed to open", store.PathOf(DirectoryName), Posix.Errno);
+        }
+
+        _fd = fd;
+    }
+
+    private string CurrentStamp()
+    {
+        if (Posix.FStat(store.DirectoryFd, out Tmds.Linux.stat net) != 0 || Posix.FStat(_fd, out Tmds.Linux.stat idx) != 0)
+        {
+            throw Posix.IOError("failed to stat", store.NetworkDirectory, Posix.Errno);
+        }
+
+        return string.Join(' ', StampVersion,
+            net.st_dev.ToString(), net.st_ino.ToString(), Time(net.st_mtim),
+            idx.st_ino.ToString(), Time(idx.st_mtim));
+
+        static string Time(Tmds.Linux.timespec t) =>
+            ((long)t.tv_sec).ToString(CultureInfo.InvariantCulture) + "." + ((long)t.tv_nsec).ToString("D9", CultureInfo.InvariantCulture);
+    }
+
+    private bool StampMatches()
+    {
+        byte[]? data = Posix.ReadSmallFile(_fd, StampName, 4096);
+        return data is not null && Encoding.UTF8.GetString(data).TrimEnd('\n') == CurrentStamp();
+    }
+
+    private void Rebuild()
+    {
+        RebuildCount++;
+        Posix.UnlinkAt(_fd, StampName); // a crash during the rebuild must leave the index untrusted
+        foreach (string name in ListIndex())
+        {
+            Posix.UnlinkAt(_fd, name);
+        }
+
+        var owners = new Dictionary<LeaseOwner, List<string>>();
+        foreach ((string name, _, LeaseOwner owner) in store.Scan())
+        {
+            if (!owners.TryGetValue(owner, out List<string>? names))
+            {
+                owners[owner] = names = [];
+            }
+
+            names.Add(name);
+        }
+
+        foreach ((LeaseOwner owner, List<string> names) in owners)
+        {
+            WriteEntry(EntryName(owner), names);
+        }
+
+        _dirty = true;
+    }
+
+    private void Commit()
+    {
+        // The stamp file must exist before the times are set: creating it would change the index directory.
+        int fd = Posix.OpenAt(_fd, StampName, O_WRONLY | O_CREAT, 0b110_100_100);
+        if (fd < 0)
+        {
+            throw Posix.IOError("failed to open", store.PathOf(DirectoryName + "/" + StampName), Posix.Errno);
+        }
+
+        try
+        {
+            PushBack(store.DirectoryFd);
+            PushBack(_fd);
+            string stamp = CurrentStamp() + "\n";
+            if (Posix.FStat(fd, out _) != 0 || ftruncate(fd, 0) != 0 || !Posix.WriteAll(fd, Encoding.UTF8.GetBytes(stamp)))
+            {
+                throw Posix.IOError("failed to write", store.PathOf(DirectoryName + "/" + StampName), Posix.Errno);
+            }
+        }
+        finally
+        {
+            Posix.Close(fd);
+        }
+
+        // Moves a directory's modification time one second before its last change, a value that no later
+        // change can produce, since every change stamps the present.
+        static void PushBack(int dirFd)
+        {
+            if (Posix.FStat(dirFd, out Tmds.Linux.stat st) != 0 ||
+                Posix.SetModificationTime(dirFd, (long)st.st_mtim.tv_sec - 1, (long)st.st_mtim.tv_nsec) != 0)
+            {
+                throw Posix.IOError("failed to set the modification time of", "directory", Posix.Errno);
+            }
+        }
+    }
+
+    private void WriteEntry(string entry, List<string> names)
+    {
+        if (names.Count == 0)
+        {
+            if (Posix.UnlinkAt(_fd, entry) != 0 && Posix.Errno != ENOENT)
+            {
+                throw Posix.IOError("failed to remove", store.PathOf(DirectoryName + "/" + entry), Posix.Errno);
+            }
+
+            return;
+        }
+
+        var text = new StringBuilder(Header).Append('\n');
+        foreach (string name in names)
+        {
+            text.Append(name).Append('\n');
+        }
+
+        int fd = Posix.OpenAt(_fd, entry, O_WRONLY | O_CREAT | O_TRUNC, 0b110_100_100);
+        if (fd < 0)
+        {
+            throw Posix.IOError("failed to write", store.PathOf(DirectoryName + "/" + entry), Posix.Errno);
+        }
+
+        bool ok = Posix.WriteAll(fd, Encoding.UTF8.GetBytes(text.ToString()));
+        int errno = Posix.Errno;
+        Posix.Close(fd);
+        if (!ok)
+        {
+            throw Posix.IOError("failed to write", store.PathOf(DirectoryName + "/" + entry), errno);
+        }
+    }
+
+    private List<string> ListIndex() =>
+        [.. new FileSystemEnumerable<string>(store.PathOf(DirectoryName), (ref FileSystemEntry e) => e.FileName.ToString(), new EnumerationOptions
+        {
+            AttributesToSkip = 0,
+            IgnoreInaccessible = true,
+        })];
+}
