@@ -26,7 +26,7 @@ internal sealed class LeaseIndex(DiskIpamStore store)
     internal const string DirectoryName = ".cni-ipam-index";
     internal const string StampName = "stamp";
     private const string Header = "# cni-ipam owner index v1";
-    private const string StampVersion = "v1";
+    private const string StampVersion = "# cni-ipam stamp v1";
 
     private int _fd = -1;
     private bool _checked;
