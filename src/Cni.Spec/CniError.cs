@@ -31,7 +31,7 @@ public sealed record CniError(
     /// <param name="indented">Whether to indent with four spaces, as the reference plugins print.</param>
     /// <returns>The JSON bytes.</returns>
     public byte[] ToJson(bool indented) =>
-        JsonSerializer.SerializeToUtf8Bytes(this, indented ? SpecJsonContext.Indented.CniError : SpecJsonContext.Default.CniError);
+        JsonSerializer.SerializeToUtf8Bytes(this, indented ? SpecJsonContext.Indented.CniError : SpecJsonContext.Compact.CniError);
 
     /// <summary>Reads an error object, with or without <c>cniVersion</c> (the Go plugins leave it out).</summary>
     /// <param name="utf8Json">The JSON.</param>

@@ -177,7 +177,7 @@ public sealed class NetworkConfig
 
     /// <summary>The configuration as compact UTF-8 JSON.</summary>
     /// <returns>The JSON bytes.</returns>
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, SpecJsonContext.Default.NetworkConfig);
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, SpecJsonContext.Compact.NetworkConfig);
 }
 
 /// <summary>The <c>ipam</c> section of a configuration: its <c>type</c>, and the IPAM plugin's own keys.</summary>

@@ -135,7 +135,7 @@ public sealed class NetworkConfigList
             plugin["prevResult"] = JsonNode.Parse(prevResult.ToJson(version));
         }
 
-        return JsonSerializer.SerializeToUtf8Bytes(plugin, SpecJsonContext.Default.JsonObject);
+        return JsonSerializer.SerializeToUtf8Bytes(plugin, SpecJsonContext.Compact.JsonObject);
     }
 }
 

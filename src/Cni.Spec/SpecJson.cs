@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -25,10 +26,18 @@ namespace Cni.Spec;
 internal sealed partial class SpecJsonContext : JsonSerializerContext
 {
     private static SpecJsonContext? s_indented;
+    private static SpecJsonContext? s_compact;
 
-    /// <summary>The same metadata, writing with four-space indentation as the Go plugins print.</summary>
+    /// <summary>
+    /// For writing: quotes escaped as <c>\"</c> rather than <c>\u0022</c>, and no HTML escaping, so
+    /// messages read as the Go plugins print them. CNI output is never embedded in HTML.
+    /// </summary>
+    public static SpecJsonContext Compact => s_compact ??= new SpecJsonContext(
+        new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    /// <summary>For writing with four-space indentation, as the Go plugins print results and errors.</summary>
     public static SpecJsonContext Indented => s_indented ??= new SpecJsonContext(
-        new JsonSerializerOptions(Default.Options) { WriteIndented = true, IndentSize = 4 });
+        new JsonSerializerOptions(Default.Options) { WriteIndented = true, IndentSize = 4, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
 }
 
 /// <summary>Deserialization that turns every failure into a <see cref="CniException"/> naming the key and value.</summary>

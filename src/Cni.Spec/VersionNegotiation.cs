@@ -60,7 +60,7 @@ public sealed class VersionInfo
 
     /// <summary>The answer as compact UTF-8 JSON, as plugins print it.</summary>
     /// <returns>The JSON bytes.</returns>
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, SpecJsonContext.Default.VersionInfo);
+    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, SpecJsonContext.Compact.VersionInfo);
 }
 
 /// <summary>Version negotiation between a configuration and a plugin.</summary>

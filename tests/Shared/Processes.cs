@@ -1,0 +1,124 @@
+using System.Diagnostics;
+
+namespace Cni.Tests;
+
+/// <summary>What a finished process printed and returned.</summary>
+internal sealed record ProcessResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
+}
+
+/// <summary>Runs executables (our NativeAOT binaries, the Go reference plugins) as a runtime would.</summary>
+internal static class Processes
+{
+    /// <summary>Runs a program with exactly the given environment (plus PATH), feeding stdin, with a time limit.</summary>
+    public static ProcessResult Run(string path, IReadOnlyDictionary<string, string?> env, string? stdin = null, IEnumerable<string>? args = null, int timeoutMs = 60_000)
+    {
+        var psi = new ProcessStartInfo(path)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string a in args ?? [])
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment.Clear();
+        psi.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/sbin:/usr/bin:/sbin:/bin";
+        foreach ((string k, string? v) in env)
+        {
+            if (v is null)
+            {
+                psi.Environment.Remove(k);
+            }
+            else
+            {
+                psi.Environment[k] = v;
+            }
+        }
+
+        using Process p = Process.Start(psi)!;
+        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = p.StandardError.ReadToEndAsync();
+        try
+        {
+            if (stdin is not null)
+            {
+                p.StandardInput.Write(stdin);
+            }
+
+            p.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The program exited without reading stdin (e.g. VERSION in some plugins).
+        }
+
+        if (!p.WaitForExit(timeoutMs))
+        {
+            p.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{path} did not finish within {timeoutMs} ms");
+        }
+
+        p.WaitForExit();
+        return new ProcessResult(p.ExitCode, stdout.Result, stderr.Result);
+    }
+}
+
+/// <summary>Where the repository and its build outputs are.</summary>
+internal static class RepoPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>The configuration this test assembly was built in (debug or release).</summary>
+    public static string Configuration { get; } =
+        Path.GetFileName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+
+    /// <summary>Where the test command publishes NativeAOT programs: one folder per program.</summary>
+    public static string AotDir =>
+        Environment.GetEnvironmentVariable("CNI_AOT_DIR") is { Length: > 0 } d ? d : Path.Combine(Root, "artifacts", "aot");
+
+    /// <summary>Where the test command puts our NativeAOT plugins together, for use as CNI_PATH.</summary>
+    public static string PluginDir =>
+        Environment.GetEnvironmentVariable("CNI_PLUGIN_DIR") is { Length: > 0 } d ? d : Path.Combine(Root, "artifacts", "cni-bin");
+
+    /// <summary>Requires a published NativeAOT program and returns its path.</summary>
+    public static string AotProgram(string project, string executable)
+    {
+        string path = Path.Combine(AotDir, project, executable);
+        if (!File.Exists(path))
+        {
+            Requires.Unavailable($"the NativeAOT program {path} is missing: run eng/test.sh, which publishes it");
+        }
+
+        return path;
+    }
+
+    /// <summary>Requires one of our published plugins and returns its path.</summary>
+    public static string OurPlugin(string name)
+    {
+        string path = Path.Combine(PluginDir, name);
+        if (!File.Exists(path))
+        {
+            Requires.Unavailable($"our NativeAOT plugin {path} is missing: run eng/test.sh, which publishes it");
+        }
+
+        return path;
+    }
+
+    private static string FindRoot()
+    {
+        for (string? dir = AppContext.BaseDirectory; dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            if (File.Exists(Path.Combine(dir, "Cni.Libraries.sln")))
+            {
+                return dir;
+            }
+        }
+
+        throw new InvalidOperationException("cannot find the repository root (Cni.Libraries.sln) above " + AppContext.BaseDirectory);
+    }
+}
