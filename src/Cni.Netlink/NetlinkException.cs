@@ -1,0 +1,146 @@
+using System.Runtime.InteropServices;
+
+namespace Cni.Netlink;
+
+/// <summary>
+/// A netlink request failed, the kernel's reply could not be understood, or a system call
+/// behind a netlink or namespace operation failed.
+/// </summary>
+/// <remarks>
+/// Carries the positive <c>errno</c> (<see cref="ErrorCode"/>), the type of the request that failed
+/// (<see cref="RequestType"/>), and the kernel's extended-ACK text (<see cref="KernelMessage"/>) when the
+/// kernel gave one. <see cref="IsNotFound"/> and <see cref="IsExists"/> let callers make DEL and
+/// <c>Ensure*</c> steps idempotent. A malformed reply is reported with <c>EBADMSG</c> and
+/// <see cref="IsMalformedReply"/>.
+/// </remarks>
+public sealed class NetlinkException : IOException
+{
+    /// <summary><c>ENOENT</c>.</summary>
+    internal const int ENOENT = 2;
+    /// <summary><c>ESRCH</c>.</summary>
+    internal const int ESRCH = 3;
+    /// <summary><c>EINTR</c>.</summary>
+    internal const int EINTR = 4;
+    /// <summary><c>ENXIO</c>.</summary>
+    internal const int ENXIO = 6;
+    /// <summary><c>EAGAIN</c>.</summary>
+    internal const int EAGAIN = 11;
+    /// <summary><c>EEXIST</c>.</summary>
+    internal const int EEXIST = 17;
+    /// <summary><c>ENODEV</c>.</summary>
+    internal const int ENODEV = 19;
+    /// <summary><c>EINVAL</c>.</summary>
+    internal const int EINVAL = 22;
+    /// <summary><c>EBADMSG</c>.</summary>
+    internal const int EBADMSG = 74;
+    /// <summary><c>EOPNOTSUPP</c>.</summary>
+    internal const int EOPNOTSUPP = 95;
+    /// <summary><c>EADDRNOTAVAIL</c>.</summary>
+    internal const int EADDRNOTAVAIL = 99;
+    /// <summary><c>ENOBUFS</c>.</summary>
+    internal const int ENOBUFS = 105;
+
+    /// <summary>Creates an exception for a failed request.</summary>
+    /// <param name="errorCode">The positive errno.</param>
+    /// <param name="requestType">The <c>nlmsg_type</c> of the request, or 0 when there was none.</param>
+    /// <param name="kernelMessage">The kernel's extended-ACK message, if any.</param>
+    /// <param name="context">What was being done, for the message (for example the interface name).</param>
+    public NetlinkException(int errorCode, ushort requestType, string? kernelMessage, string? context)
+        : base(Format(errorCode, requestType, kernelMessage, context))
+    {
+        ErrorCode = errorCode;
+        RequestType = requestType;
+        KernelMessage = kernelMessage;
+        HResult = errorCode;
+    }
+
+    /// <summary>Creates an exception with a message of its own and the given errno.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="errorCode">The positive errno.</param>
+    /// <param name="innerException">The cause, if any.</param>
+    public NetlinkException(string message, int errorCode, Exception? innerException)
+        : base(message, innerException)
+    {
+        ErrorCode = errorCode;
+        HResult = errorCode;
+    }
+
+    /// <summary>The positive <c>errno</c> (for example 17 for <c>EEXIST</c>).</summary>
+    public int ErrorCode { get; }
+
+    /// <summary>The <c>nlmsg_type</c> of the request that failed (an <see cref="RtmType"/>), or 0.</summary>
+    public ushort RequestType { get; }
+
+    /// <summary>The kernel's extended-ACK message (<c>NLMSGERR_ATTR_MSG</c>), when it sent one.</summary>
+    public string? KernelMessage { get; }
+
+    /// <summary>
+    /// True when the object the request named does not exist: <c>ENODEV</c> (no such link),
+    /// <c>ENOENT</c> (no such neighbour or namespace), <c>ESRCH</c> (no such route),
+    /// <c>ENXIO</c>, or <c>EADDRNOTAVAIL</c> (no such address).
+    /// </summary>
+    public bool IsNotFound => ErrorCode is ENODEV or ENOENT or ESRCH or ENXIO or EADDRNOTAVAIL;
+
+    /// <summary>True when the object already exists (<c>EEXIST</c>).</summary>
+    public bool IsExists => ErrorCode == EEXIST;
+
+    /// <summary>True when the kernel's reply was malformed (<c>EBADMSG</c>).</summary>
+    public bool IsMalformedReply => ErrorCode == EBADMSG;
+
+    internal static NetlinkException Malformed(string what) =>
+        new("malformed netlink message: " + what, EBADMSG, null);
+
+    internal static NetlinkException FromErrno(int errno, string operation) =>
+        new($"{operation} failed: {Describe(errno)}", errno, null);
+
+    private static string Format(int errorCode, ushort requestType, string? kernelMessage, string? context)
+    {
+        string request = requestType == 0 ? "netlink request" : RequestName(requestType);
+        string text = $"{request}{(context is null ? "" : " (" + context + ")")} failed: {Describe(errorCode)}";
+        return string.IsNullOrEmpty(kernelMessage) ? text : $"{text}: {kernelMessage}";
+    }
+
+    internal static string RequestName(ushort type) => (RtmType)type switch
+    {
+        RtmType.NewLink => "RTM_NEWLINK",
+        RtmType.DelLink => "RTM_DELLINK",
+        RtmType.GetLink => "RTM_GETLINK",
+        RtmType.SetLink => "RTM_SETLINK",
+        RtmType.NewAddress => "RTM_NEWADDR",
+        RtmType.DelAddress => "RTM_DELADDR",
+        RtmType.GetAddress => "RTM_GETADDR",
+        RtmType.NewRoute => "RTM_NEWROUTE",
+        RtmType.DelRoute => "RTM_DELROUTE",
+        RtmType.GetRoute => "RTM_GETROUTE",
+        RtmType.NewNeighbour => "RTM_NEWNEIGH",
+        RtmType.DelNeighbour => "RTM_DELNEIGH",
+        RtmType.GetNeighbour => "RTM_GETNEIGH",
+        _ => "netlink message type " + type.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    internal static string Describe(int errno)
+    {
+        string name = errno switch
+        {
+            1 => "EPERM",
+            ENOENT => "ENOENT",
+            ESRCH => "ESRCH",
+            ENXIO => "ENXIO",
+            9 => "EBADF",
+            EAGAIN => "EAGAIN",
+            13 => "EACCES",
+            16 => "EBUSY",
+            EEXIST => "EEXIST",
+            ENODEV => "ENODEV",
+            EINVAL => "EINVAL",
+            34 => "ERANGE",
+            EBADMSG => "EBADMSG",
+            EOPNOTSUPP => "EOPNOTSUPP",
+            EADDRNOTAVAIL => "EADDRNOTAVAIL",
+            101 => "ENETUNREACH",
+            ENOBUFS => "ENOBUFS",
+            _ => "errno",
+        };
+        return $"{Marshal.GetPInvokeErrorMessage(errno)} ({name} {errno})";
+    }
+}

@@ -1,0 +1,373 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace Cni.Netlink;
+
+/// <summary>
+/// An rtnetlink socket (<c>AF_NETLINK</c>, <c>NETLINK_ROUTE</c>) bound to the network namespace it was
+/// opened in, with request/ACK and dump handling and the typed operations CNI plugins need.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A socket belongs to the namespace that was current on the thread that opened it, for its whole
+/// life: <see cref="OpenIn(NetworkNamespace)"/> switches a dedicated thread into the namespace, opens
+/// the socket there and switches back, and the socket can then be used from any thread (and across
+/// <c>await</c>). Requests are serialized: one request is in flight at a time.
+/// </para>
+/// <para>
+/// Every request carries a fresh sequence number and waits for the kernel's answer with that number.
+/// Errors become a <see cref="NetlinkException"/> with the errno, the request type and the kernel's
+/// extended-ACK message (extended ACK is switched on for every socket). Dumps that the kernel marks
+/// <c>NLM_F_DUMP_INTR</c> (the data changed while it was being dumped) are retried.
+/// </para>
+/// <example>
+/// <code>
+/// using var pod = NetworkNamespace.Open(request.NetNs);
+/// using var rtnl = RtnlSocket.OpenIn(pod);
+/// rtnl.SetLinkUp(rtnl.GetLink("eth0").Index);
+/// </code>
+/// </example>
+/// </remarks>
+public sealed partial class RtnlSocket : IDisposable
+{
+    /// <summary>How many times a dump interrupted by a concurrent change is retried before its (possibly inconsistent) data is returned.</summary>
+    public const int DumpAttempts = 5;
+
+    private const int InitialReceiveBufferSize = 32 * 1024;
+    private const int RequestBufferSize = 1024;
+
+    private readonly Lock _lock = new();
+    private int _fd;
+    private uint _sequence;
+    private byte[] _receiveBuffer = new byte[InitialReceiveBufferSize];
+
+    private RtnlSocket(int fd, uint portId)
+    {
+        _fd = fd;
+        PortId = portId;
+        _sequence = (uint)Environment.TickCount;
+    }
+
+    /// <summary>The port id the kernel gave this socket (<c>nl_pid</c>).</summary>
+    public uint PortId { get; }
+
+    /// <summary>How long a request waits for the kernel before it fails with <c>EAGAIN</c>. Set at open time.</summary>
+    public static TimeSpan ReceiveTimeout { get; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Opens a socket in the calling thread's network namespace (normally the process's).</summary>
+    /// <returns>The socket.</returns>
+    /// <exception cref="NetlinkException">A system call failed.</exception>
+    public static RtnlSocket Open()
+    {
+        int fd = Interop.OpenNetlinkSocket(out int errno);
+        if (fd < 0)
+        {
+            throw NetlinkException.FromErrno(errno, "socket(AF_NETLINK, NETLINK_ROUTE)");
+        }
+
+        try
+        {
+            // Extended ACK: the kernel explains EINVAL and friends. Capped ACK: it does not echo our payload.
+            Check(Interop.SetOption(fd, Interop.SOL_NETLINK, Interop.NETLINK_EXT_ACK, 1), "setsockopt(NETLINK_EXT_ACK)");
+            Check(Interop.SetOption(fd, Interop.SOL_NETLINK, Interop.NETLINK_CAP_ACK, 1), "setsockopt(NETLINK_CAP_ACK)");
+            Check(Interop.SetReceiveTimeout(fd, ReceiveTimeout), "setsockopt(SO_RCVTIMEO)");
+            Check(Interop.Bind(fd, out uint portId), "bind(AF_NETLINK)");
+            return new RtnlSocket(fd, portId);
+        }
+        catch
+        {
+            Interop.Close(fd);
+            throw;
+        }
+
+        static void Check(int errno, string what)
+        {
+            if (errno != 0)
+            {
+                throw NetlinkException.FromErrno(errno, what);
+            }
+        }
+    }
+
+    /// <summary>Opens a socket inside <paramref name="networkNamespace"/>; the socket stays there and can be used from any thread.</summary>
+    /// <param name="networkNamespace">The namespace.</param>
+    /// <returns>The socket.</returns>
+    /// <exception cref="NetlinkException">Entering the namespace or a socket call failed.</exception>
+    public static RtnlSocket OpenIn(NetworkNamespace networkNamespace)
+    {
+        ArgumentNullException.ThrowIfNull(networkNamespace);
+        return networkNamespace.Run(Open);
+    }
+
+    /// <summary>Returns a fresh sequence number for a request written by hand.</summary>
+    /// <returns>The sequence number.</returns>
+    public uint NextSequence() => Interlocked.Increment(ref _sequence);
+
+    /// <summary>
+    /// Sends a request that asks for an acknowledgement (<see cref="NetlinkFlags.Ack"/>) and waits for it.
+    /// </summary>
+    /// <param name="request">One whole message, as <see cref="NetlinkWriter"/> wrote it; its sequence number pairs the answer.</param>
+    /// <exception cref="NetlinkException">The kernel refused the request (see <see cref="NetlinkException.ErrorCode"/>).</exception>
+    public void Execute(ReadOnlySpan<byte> request) => Transact(request, null, out _);
+
+    /// <summary>
+    /// Sends a GET request without <see cref="NetlinkFlags.Dump"/> and returns its single reply.
+    /// </summary>
+    /// <param name="request">One whole message.</param>
+    /// <returns>The reply; dispose it to return its buffer.</returns>
+    /// <exception cref="NetlinkException">The kernel answered with an error (for example <c>ENODEV</c>).</exception>
+    public NetlinkReply Get(ReadOnlySpan<byte> request)
+    {
+        var reply = new NetlinkReply();
+        try
+        {
+            Transact(request, reply, out _);
+            return reply;
+        }
+        catch
+        {
+            reply.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends a dump request (<see cref="NetlinkFlags.Dump"/>) and collects every reply message up to
+    /// <c>NLMSG_DONE</c>. A dump the kernel marks interrupted is run again, up to <see cref="DumpAttempts"/> times.
+    /// </summary>
+    /// <param name="request">One whole message.</param>
+    /// <returns>The replies; dispose to return the buffer. <see cref="NetlinkReply.Interrupted"/> tells whether even the last attempt was interrupted.</returns>
+    /// <exception cref="NetlinkException">The kernel answered with an error.</exception>
+    public NetlinkReply Dump(ReadOnlySpan<byte> request)
+    {
+        var reply = new NetlinkReply();
+        try
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                reply.Clear();
+                Transact(request, reply, out bool interrupted);
+                if (!interrupted || attempt == DumpAttempts)
+                {
+                    reply.Interrupted = interrupted;
+                    return reply;
+                }
+
+                // The same sequence number would pair stale answers: give the retry a new one.
+                request = Resequence(request, NextSequence(), ref reply.RequestCopy);
+            }
+        }
+        catch
+        {
+            reply.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Closes the socket.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_fd >= 0)
+            {
+                Interop.Close(_fd);
+                _fd = -1;
+            }
+        }
+    }
+
+    private static ReadOnlySpan<byte> Resequence(ReadOnlySpan<byte> request, uint sequence, ref byte[]? copy)
+    {
+        copy ??= new byte[request.Length];
+        request.CopyTo(copy);
+        BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(8), sequence);
+        return copy.AsSpan(0, request.Length);
+    }
+
+    private void Transact(ReadOnlySpan<byte> request, NetlinkReply? collector, out bool interrupted)
+    {
+        interrupted = false;
+        if (request.Length < NetlinkMessageHeader.Size)
+        {
+            throw new ArgumentException("A netlink request needs at least its 16-byte header.", nameof(request));
+        }
+
+        ushort requestType = BinaryPrimitives.ReadUInt16LittleEndian(request[4..]);
+        var requestFlags = (NetlinkFlags)BinaryPrimitives.ReadUInt16LittleEndian(request[6..]);
+        uint sequence = BinaryPrimitives.ReadUInt32LittleEndian(request[8..]);
+        bool isDump = (requestFlags & NetlinkFlags.Dump) == NetlinkFlags.Dump && IsGet(requestType);
+        bool wantsAck = requestFlags.HasFlag(NetlinkFlags.Ack);
+
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_fd < 0, this);
+            long sent = Interop.SendToKernel(_fd, request, out int errno);
+            if (sent < 0)
+            {
+                throw new NetlinkException(errno, requestType, null, "sendto");
+            }
+
+            while (true)
+            {
+                int received = ReceiveDatagram(requestType);
+                foreach (NetlinkMessage message in new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received)))
+                {
+                    if (message.Sequence != sequence || (message.PortId != PortId && message.PortId != 0))
+                    {
+                        continue; // A late answer to an earlier request, or a notification.
+                    }
+
+                    if ((message.Flags & NetlinkFlags.DumpInterrupted) != 0)
+                    {
+                        interrupted = true;
+                    }
+
+                    if (message.IsError)
+                    {
+                        int code = message.GetErrorCode();
+                        if (code == 0)
+                        {
+                            return; // The ACK.
+                        }
+
+                        throw CreateError(message, -code, requestType);
+                    }
+
+                    if (message.IsDone)
+                    {
+                        int code = message.Payload.Length >= 4 ? message.GetErrorCode() : 0;
+                        if (code < 0)
+                        {
+                            throw CreateError(message, -code, requestType);
+                        }
+
+                        return;
+                    }
+
+                    if (message.Type is (ushort)NetlinkMessageType.Noop)
+                    {
+                        continue;
+                    }
+
+                    if (message.Type is (ushort)NetlinkMessageType.Overrun)
+                    {
+                        throw new NetlinkException(NetlinkException.ENOBUFS, requestType, null, "the kernel reported an overrun");
+                    }
+
+                    collector?.Append(message.Bytes);
+                    if (!isDump && !wantsAck)
+                    {
+                        return; // The single answer to a GET.
+                    }
+                }
+            }
+        }
+    }
+
+    private static bool IsGet(ushort type) => type >= 16 && (type & 3) == 2;
+
+    private int ReceiveDatagram(ushort requestType)
+    {
+        while (true)
+        {
+            long size = Interop.Receive(_fd, default, peek: true, out int errno);
+            if (size < 0)
+            {
+                if (errno == NetlinkException.EINTR)
+                {
+                    continue;
+                }
+
+                throw new NetlinkException(errno, requestType, null, errno == NetlinkException.EAGAIN ? $"no answer within {ReceiveTimeout.TotalSeconds:0} s" : "recv");
+            }
+
+            if (size > _receiveBuffer.Length)
+            {
+                _receiveBuffer = new byte[Math.Max((int)size, _receiveBuffer.Length * 2)];
+            }
+
+            long received = Interop.Receive(_fd, _receiveBuffer, peek: false, out errno);
+            if (received < 0)
+            {
+                if (errno == NetlinkException.EINTR)
+                {
+                    continue;
+                }
+
+                throw new NetlinkException(errno, requestType, null, "recv");
+            }
+
+            return (int)received;
+        }
+    }
+
+    private static NetlinkException CreateError(NetlinkMessage message, int errno, ushort requestType)
+    {
+        string? text = null;
+        foreach (NetlinkAttribute attribute in message.GetErrorAttributes())
+        {
+            if (attribute.Is(NetlinkErrorAttribute.Message))
+            {
+                text = attribute.GetString();
+            }
+        }
+
+        return new NetlinkException(errno, requestType, text, null);
+    }
+}
+
+/// <summary>
+/// The reply messages of a <see cref="RtnlSocket.Get(ReadOnlySpan{byte})"/> or
+/// <see cref="RtnlSocket.Dump(ReadOnlySpan{byte})"/>, held in a pooled buffer until disposed.
+/// </summary>
+public sealed class NetlinkReply : IDisposable
+{
+    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
+    private int _length;
+    internal byte[]? RequestCopy;
+
+    internal NetlinkReply()
+    {
+    }
+
+    /// <summary>True when the dump was still marked <c>NLM_F_DUMP_INTR</c> after every attempt: the data may be inconsistent.</summary>
+    public bool Interrupted { get; internal set; }
+
+    /// <summary>The reply messages, back to back.</summary>
+    public ReadOnlySpan<byte> Bytes => _buffer.AsSpan(0, _length);
+
+    /// <summary>Enumerates the reply messages.</summary>
+    /// <returns>A reader over <see cref="Bytes"/>.</returns>
+    public NetlinkMessageReader GetMessages() => new(Bytes);
+
+    /// <summary>Returns the buffer to the pool.</summary>
+    public void Dispose()
+    {
+        byte[] buffer = _buffer;
+        _buffer = [];
+        _length = 0;
+        if (buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    internal void Clear() => _length = 0;
+
+    internal void Append(ReadOnlySpan<byte> message)
+    {
+        int needed = _length + NetlinkWriter.Align(message.Length);
+        if (needed > _buffer.Length)
+        {
+            byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
+            _buffer.AsSpan(0, _length).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = bigger;
+        }
+
+        message.CopyTo(_buffer.AsSpan(_length));
+        _buffer.AsSpan(_length + message.Length, NetlinkWriter.Align(message.Length) - message.Length).Clear();
+        _length = needed;
+    }
+}
