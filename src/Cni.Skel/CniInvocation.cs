@@ -1,0 +1,52 @@
+using System.Collections;
+
+namespace Cni.Skel;
+
+/// <summary>
+/// The process's inputs and outputs as parameters: the environment, stdin, stdout and stderr.
+/// Tests build one in memory; <see cref="FromProcess"/> gives the real ones.
+/// </summary>
+public sealed class CniInvocation
+{
+    /// <summary>Creates an invocation.</summary>
+    /// <param name="environment">The environment variables.</param>
+    /// <param name="stdin">Standard input.</param>
+    /// <param name="stdout">Standard output: results and error objects only.</param>
+    /// <param name="stderr">Standard error: logs.</param>
+    public CniInvocation(IReadOnlyDictionary<string, string> environment, Stream stdin, Stream stdout, TextWriter stderr)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(stdin);
+        ArgumentNullException.ThrowIfNull(stdout);
+        ArgumentNullException.ThrowIfNull(stderr);
+        Environment = environment;
+        Stdin = stdin;
+        Stdout = stdout;
+        Stderr = stderr;
+    }
+
+    /// <summary>The environment variables.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; }
+
+    /// <summary>Standard input.</summary>
+    public Stream Stdin { get; }
+
+    /// <summary>Standard output.</summary>
+    public Stream Stdout { get; }
+
+    /// <summary>Standard error.</summary>
+    public TextWriter Stderr { get; }
+
+    /// <summary>The running process's environment and standard streams.</summary>
+    /// <returns>The invocation.</returns>
+    public static CniInvocation FromProcess()
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (DictionaryEntry e in System.Environment.GetEnvironmentVariables())
+        {
+            env[(string)e.Key] = (string?)e.Value ?? string.Empty;
+        }
+
+        return new CniInvocation(env, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error);
+    }
+}
