@@ -23,8 +23,9 @@ namespace Cni.Ipam;
 /// </list>
 /// <para>Beyond the reference: a reservation is written under a temporary name starting with a dot, flushed,
 /// and linked into place (failing if the address is taken), so a crash never leaves an empty or partial lease;
-/// and an owner index in the sub-directory <c>.cni-ipam-index</c> makes release and lookup by owner cost a few
-/// file operations instead of reading every lease. The index is checked against the directory on every
+/// and an owner index in <c>&lt;dataDir&gt;/.cni-ipam-index/&lt;network name&gt;/</c> (beside the network
+/// directory, where the Go binary never looks; no network name can start with a dot) makes release and lookup
+/// by owner cost a few file operations instead of reading every lease. The index is checked against the directory on every
 /// operation and rebuilt by a full scan when it is missing or when anyone else (the Go binary, a person) has
 /// changed the directory since. Its files never hold text the Go binary could take for an owner.</para>
 /// <para>Symbolic links inside the network directory are never followed, and the network directory itself must
@@ -73,6 +74,12 @@ public sealed class DiskIpamStore : IIpamStore
     public string NetworkDirectory { get; }
 
     internal int DirectoryFd => _dirFd;
+
+    /// <summary>Where the owner indexes of all networks live: <c>&lt;dataDir&gt;/.cni-ipam-index</c>.</summary>
+    internal string IndexRoot => Path.Combine(DataDirectory, LeaseIndex.DirectoryName);
+
+    /// <summary>This network's owner index.</summary>
+    internal string IndexDirectory => Path.Combine(IndexRoot, NetworkName);
 
     internal LeaseIndex Index => _index;
 

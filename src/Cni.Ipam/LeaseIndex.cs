@@ -7,7 +7,7 @@ using static Tmds.Linux.LibC;
 namespace Cni.Ipam;
 
 /// <summary>
-/// The disk store's owner index: one file per owner in <c>.cni-ipam-index/</c>, named by the SHA-256 of the
+/// The disk store's owner index: one file per owner in <c>&lt;dataDir&gt;/.cni-ipam-index/&lt;network&gt;/</c>, named by the SHA-256 of the
 /// owner's record text and listing the lease file names the owner holds. It lets DEL and the duplicate check
 /// touch a few files instead of reading every lease, while the leases themselves stay in the reference's layout.
 /// </summary>
@@ -18,8 +18,9 @@ namespace Cni.Ipam;
 /// either directory) moves a modification time to the present, which no longer matches, and the next operation
 /// rebuilds the index from a full scan. A crash between a lease change and the stamp leaves a mismatch too.</para>
 /// <para>Entries are also verified against the lease files when read, so an entry can only be missing, never
-/// wrong. Index files start with <c>#</c>, which no container ID can, so the Go binary (which compares every
-/// file's content with an owner when it releases) can never take one for a lease.</para>
+/// wrong. The index lives beside the network directory, not in it, so the Go binary (which reads every file
+/// under the network directory on each ADD and DEL) never pays for it; its files start with <c>#</c> anyway,
+/// which no container ID can, so none could ever be taken for a lease.</para>
 /// </remarks>
 internal sealed class LeaseIndex(DiskIpamStore store)
 {
@@ -77,7 +78,12 @@ internal sealed class LeaseIndex(DiskIpamStore store)
     public List<string> Get(LeaseOwner owner)
     {
         EnsureValid();
-        byte[]? data = Posix.ReadSmallFile(_fd, EntryName(owner), 16 * 1024 * 1024);
+        return Read(EntryName(owner));
+    }
+
+    private List<string> Read(string entry)
+    {
+        byte[]? data = Posix.ReadSmallFile(_fd, entry, 16 * 1024 * 1024);
         if (data is null)
         {
             return [];
@@ -142,32 +148,57 @@ internal sealed class LeaseIndex(DiskIpamStore store)
             return;
         }
 
-        int dirFd = store.DirectoryFd;
-        int fd = Posix.OpenAt(dirFd, DirectoryName, O_RDONLY | O_DIRECTORY, 0);
+        int dataFd = Posix.OpenDirectory(store.DataDirectory, noFollow: false);
+        if (dataFd < 0)
+        {
+            throw Posix.IOError("failed to open", store.DataDirectory, Posix.Errno);
+        }
+
+        try
+        {
+            int rootFd = OpenOrCreate(dataFd, DirectoryName, store.IndexRoot);
+            try
+            {
+                _fd = OpenOrCreate(rootFd, store.NetworkName, store.IndexDirectory);
+            }
+            finally
+            {
+                Posix.Close(rootFd);
+            }
+        }
+        finally
+        {
+            Posix.Close(dataFd);
+        }
+    }
+
+    private static int OpenOrCreate(int parentFd, string name, string path)
+    {
+        int fd = Posix.OpenAt(parentFd, name, O_RDONLY | O_DIRECTORY, 0);
         if (fd < 0 && Posix.Errno == ENOENT)
         {
-            if (Posix.MkdirAt(dirFd, DirectoryName, 0b111_101_101) != 0 && Posix.Errno != EEXIST)
+            if (Posix.MkdirAt(parentFd, name, 0b111_101_101) != 0 && Posix.Errno != EEXIST)
             {
-                throw Posix.IOError("failed to create", store.PathOf(DirectoryName), Posix.Errno);
+                throw Posix.IOError("failed to create", path, Posix.Errno);
             }
 
-            fd = Posix.OpenAt(dirFd, DirectoryName, O_RDONLY | O_DIRECTORY, 0);
+            fd = Posix.OpenAt(parentFd, name, O_RDONLY | O_DIRECTORY, 0);
         }
 
         if (fd < 0 && Posix.Errno is var e && (e == ELOOP || e == ENOTDIR))
         {
             // Not ours (a symbolic link or a file): replace it rather than follow it.
-            Posix.UnlinkAt(dirFd, DirectoryName);
-            Posix.MkdirAt(dirFd, DirectoryName, 0b111_101_101);
-            fd = Posix.OpenAt(dirFd, DirectoryName, O_RDONLY | O_DIRECTORY, 0);
+            Posix.UnlinkAt(parentFd, name);
+            Posix.MkdirAt(parentFd, name, 0b111_101_101);
+            fd = Posix.OpenAt(parentFd, name, O_RDONLY | O_DIRECTORY, 0);
         }
 
         if (fd < 0)
         {
-            throw Posix.IOError("failed to open", store.PathOf(DirectoryName), Posix.Errno);
+            throw Posix.IOError("failed to open", path, Posix.Errno);
         }
 
-        _fd = fd;
+        return fd;
     }
 
     private string CurrentStamp()
@@ -195,28 +226,50 @@ internal sealed class LeaseIndex(DiskIpamStore store)
     {
         RebuildCount++;
         Posix.UnlinkAt(_fd, StampName); // a crash during the rebuild must leave the index untrusted
-        foreach (string name in ListIndex())
-        {
-            Posix.UnlinkAt(_fd, name);
-        }
-
-        var owners = new Dictionary<LeaseOwner, List<string>>();
+        var owners = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         foreach ((string name, _, LeaseOwner owner) in store.Scan())
         {
-            if (!owners.TryGetValue(owner, out List<string>? names))
+            string entry = EntryName(owner);
+            if (!owners.TryGetValue(entry, out List<string>? names))
             {
-                owners[owner] = names = [];
+                owners[entry] = names = [];
             }
 
             names.Add(name);
         }
 
-        foreach ((LeaseOwner owner, List<string> names) in owners)
+        // Incremental: entries that still say the right thing are kept, since creating and removing tens of
+        // thousands of files costs far more than reading them.
+        foreach (string entry in ListIndex())
         {
-            WriteEntry(EntryName(owner), names);
+            if (entry == StampName)
+            {
+                continue;
+            }
+
+            if (owners.Remove(entry, out List<string>? names) && SameNames(Read(entry), names))
+            {
+                continue;
+            }
+
+            if (names is null)
+            {
+                Posix.UnlinkAt(_fd, entry);
+            }
+            else
+            {
+                WriteEntry(entry, names);
+            }
+        }
+
+        foreach ((string entry, List<string> names) in owners)
+        {
+            WriteEntry(entry, names);
         }
 
         _dirty = true;
+
+        static bool SameNames(List<string> a, List<string> b) => a.Count == b.Count && a.Order(StringComparer.Ordinal).SequenceEqual(b.Order(StringComparer.Ordinal));
     }
 
     private void Commit()
@@ -225,7 +278,7 @@ internal sealed class LeaseIndex(DiskIpamStore store)
         int fd = Posix.OpenAt(_fd, StampName, O_WRONLY | O_CREAT, 0b110_100_100);
         if (fd < 0)
         {
-            throw Posix.IOError("failed to open", store.PathOf(DirectoryName + "/" + StampName), Posix.Errno);
+            throw Posix.IOError("failed to open", Path.Combine(store.IndexDirectory, StampName), Posix.Errno);
         }
 
         try
@@ -235,7 +288,7 @@ internal sealed class LeaseIndex(DiskIpamStore store)
             string stamp = CurrentStamp() + "\n";
             if (Posix.FStat(fd, out _) != 0 || ftruncate(fd, 0) != 0 || !Posix.WriteAll(fd, Encoding.UTF8.GetBytes(stamp)))
             {
-                throw Posix.IOError("failed to write", store.PathOf(DirectoryName + "/" + StampName), Posix.Errno);
+                throw Posix.IOError("failed to write", Path.Combine(store.IndexDirectory, StampName), Posix.Errno);
             }
         }
         finally
@@ -261,7 +314,7 @@ internal sealed class LeaseIndex(DiskIpamStore store)
         {
             if (Posix.UnlinkAt(_fd, entry) != 0 && Posix.Errno != ENOENT)
             {
-                throw Posix.IOError("failed to remove", store.PathOf(DirectoryName + "/" + entry), Posix.Errno);
+                throw Posix.IOError("failed to remove", Path.Combine(store.IndexDirectory, entry), Posix.Errno);
             }
 
             return;
@@ -276,7 +329,7 @@ internal sealed class LeaseIndex(DiskIpamStore store)
         int fd = Posix.OpenAt(_fd, entry, O_WRONLY | O_CREAT | O_TRUNC, 0b110_100_100);
         if (fd < 0)
         {
-            throw Posix.IOError("failed to write", store.PathOf(DirectoryName + "/" + entry), Posix.Errno);
+            throw Posix.IOError("failed to write", Path.Combine(store.IndexDirectory, entry), Posix.Errno);
         }
 
         bool ok = Posix.WriteAll(fd, Encoding.UTF8.GetBytes(text.ToString()));
@@ -284,12 +337,12 @@ internal sealed class LeaseIndex(DiskIpamStore store)
         Posix.Close(fd);
         if (!ok)
         {
-            throw Posix.IOError("failed to write", store.PathOf(DirectoryName + "/" + entry), errno);
+            throw Posix.IOError("failed to write", Path.Combine(store.IndexDirectory, entry), errno);
         }
     }
 
     private List<string> ListIndex() =>
-        [.. new FileSystemEnumerable<string>(store.PathOf(DirectoryName), (ref FileSystemEntry e) => e.FileName.ToString(), new EnumerationOptions
+        [.. new FileSystemEnumerable<string>(store.IndexDirectory, (ref FileSystemEntry e) => e.FileName.ToString(), new EnumerationOptions
         {
             AttributesToSkip = 0,
             IgnoreInaccessible = true,

@@ -27,7 +27,7 @@ public class DiskStoreTests
         Assert.Equal(0, new FileInfo(Path.Combine(net, "lock")).Length);
         Assert.Equal(
             ["10.10.0.2", "fd00::2", "last_reserved_ip.0", "last_reserved_ip.1", "lock"],
-            Directory.EnumerateFileSystemEntries(net).Select(Path.GetFileName).Where(n => !n!.StartsWith('.')).Order(StringComparer.Ordinal));
+            Directory.EnumerateFileSystemEntries(net).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -126,7 +126,7 @@ public class DiskStoreTests
 
         Assert.Equal(2, ipam.CollectGarbage([]).Count);
         Assert.Equal(
-            [".cni-ipam-index", "README", "last_reserved_ip.0", "lock"],
+            ["README", "last_reserved_ip.0", "lock"],
             Directory.EnumerateFileSystemEntries(dir.Net()).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal("10.10.0.3", Content(Path.Combine(dir.Net(), "last_reserved_ip.0")));
     }
@@ -207,7 +207,7 @@ public class DiskStoreTests
 
         using var good = new DiskIpamStore(dir.Path, "net1");
         new HostLocalIpam(good, [Set(Range("10.10.0.0/24"))]).CheckStatus();
-        Assert.Equal(["lock"], Directory.EnumerateFileSystemEntries(dir.Net()).Select(Path.GetFileName).Where(n => !n!.StartsWith('.')));
+        Assert.Equal(["lock"], Directory.EnumerateFileSystemEntries(dir.Net()).Select(Path.GetFileName));
     }
 
     [Fact]
@@ -231,7 +231,7 @@ public class DiskStoreTests
             store.TryReserve(Ip("10.10.0.3"), new LeaseOwner("c2", "eth0"), 0);
         }
 
-        Directory.Delete(Path.Combine(dir.Net(), LeaseIndex.DirectoryName), recursive: true);
+        Directory.Delete(Path.Combine(dir.Path, LeaseIndex.DirectoryName, "net1"), recursive: true);
         using var again = new DiskIpamStore(dir.Path, "net1");
         Assert.Equal(Ip("10.10.0.3"), Assert.Single(again.ReleaseByOwner("c2", "eth0")).Address);
         Assert.Equal(1, again.Index.RebuildCount);
@@ -245,7 +245,7 @@ public class DiskStoreTests
         using var dir = new TempDir();
         using var store = new DiskIpamStore(dir.Path, "net1");
         store.TryReserve(Ip("10.10.0.2"), new LeaseOwner("c1", "eth0"), 0);
-        File.Delete(Path.Combine(dir.Net(), LeaseIndex.DirectoryName, LeaseIndex.EntryName(new LeaseOwner("c1", "eth0"))));
+        File.Delete(Path.Combine(store.IndexDirectory, LeaseIndex.EntryName(new LeaseOwner("c1", "eth0"))));
         Assert.Single(store.ReleaseByOwner("c1", "eth0"));
     }
 
@@ -268,6 +268,28 @@ public class DiskStoreTests
     }
 
     [Fact]
+    public void Rebuild_keeps_entries_that_are_still_right_and_fixes_the_others()
+    {
+        using var dir = new TempDir();
+        using var store = new DiskIpamStore(dir.Path, "net1");
+        store.TryReserve(Ip("10.10.0.2"), new LeaseOwner("c1", "eth0"), 0);
+        store.TryReserve(Ip("10.10.0.3"), new LeaseOwner("c2", "eth0"), 0);
+        store.TryReserve(Ip("10.10.0.4"), new LeaseOwner("c3", "eth0"), 0);
+        string c1 = Path.Combine(store.IndexDirectory, LeaseIndex.EntryName(new LeaseOwner("c1", "eth0")));
+        DateTime kept = File.GetLastWriteTimeUtc(c1);
+        Thread.Sleep(20);
+        int before = store.Index.RebuildCount;
+        // Someone else removes c2's lease and adds one for c3.
+        File.Delete(Path.Combine(dir.Net(), "10.10.0.3"));
+        File.WriteAllText(Path.Combine(dir.Net(), "10.10.0.9"), "c3\r\neth0");
+        Assert.Equal(2, store.FindByOwner("c3", "eth0").Count);
+        Assert.Equal(before + 1, store.Index.RebuildCount);
+        Assert.Equal(kept, File.GetLastWriteTimeUtc(c1));
+        Assert.False(File.Exists(Path.Combine(store.IndexDirectory, LeaseIndex.EntryName(new LeaseOwner("c2", "eth0")))));
+        Assert.Empty(store.FindByOwner("c2", "eth0"));
+    }
+
+    [Fact]
     public void Stale_index_entries_are_verified_against_the_lease_files()
     {
         using var dir = new TempDir();
@@ -285,7 +307,9 @@ public class DiskStoreTests
         using var dir = new TempDir();
         using var store = new DiskIpamStore(dir.Path, "net1");
         store.TryReserve(Ip("10.10.0.2"), new LeaseOwner("c1", "eth0"), 0);
-        foreach (string file in Directory.EnumerateFiles(Path.Combine(dir.Net(), LeaseIndex.DirectoryName)))
+        Assert.Equal(Path.Combine(dir.Path, ".cni-ipam-index", "net1"), store.IndexDirectory);
+        Assert.Equal(2, Directory.EnumerateFiles(store.IndexDirectory).Count());
+        foreach (string file in Directory.EnumerateFiles(store.IndexDirectory))
         {
             Assert.StartsWith("#", File.ReadAllText(file).Trim());
         }

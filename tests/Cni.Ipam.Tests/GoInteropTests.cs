@@ -95,7 +95,7 @@ public class GoInteropTests
         Assert.Equal(0, Go("DEL", dir.Path, "ours1").Exit);
         Assert.Equal(["10.10.0.3", "10.10.0.4", "fd00::3", "fd00::4"], Leases(dir.Net()));
         Assert.Equal(0, Go("DEL", dir.Path, "nobody").Exit);
-        Assert.True(Directory.Exists(Path.Combine(dir.Net(), LeaseIndex.DirectoryName)));
+        Assert.True(Directory.Exists(Path.Combine(dir.Path, LeaseIndex.DirectoryName, "net1")));
 
         using var again = new DiskIpamStore(dir.Path, "net1");
         HostLocalIpam ours = Ours(again);
@@ -118,7 +118,7 @@ public class GoInteropTests
             ipam.Allocate("c2", "net9");
         }
 
-        string[] Visible(string net) => [.. Directory.EnumerateFileSystemEntries(net).Select(Path.GetFileName).Where(n => !n!.StartsWith('.')).Order(StringComparer.Ordinal)!];
+        string[] Visible(string net) => [.. Directory.EnumerateFileSystemEntries(net).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
         string[] names = Visible(goDir.Net());
         Assert.Equal(names, Visible(ourDir.Net()));
         foreach (string name in names)
