@@ -1,0 +1,4 @@
+using Cni.Skel;
+using StaticRoutes;
+
+return CniPlugin.Run(new StaticRoutesPlugin(), args);
