@@ -1,0 +1,4 @@
+using Cni.Plugins.Loopback;
+using Cni.Skel;
+
+return CniPlugin.Run(new LoopbackPlugin(), args);
