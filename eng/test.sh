@@ -39,6 +39,8 @@ if ! dotnet build Cni.Libraries.sln -c Release -warnaserror -v:q -clp:NoSummary;
 fi
 echo "== publish NativeAOT programs"
 eng/publish.sh || fail_setup=1
+echo "== pack the libraries and build the sample plugin against the packages"
+eng/sample-from-packages.sh || fail_setup=1
 
 # 3. Run every test project; the testing platform prints a summary we turn into one line.
 echo "== test"

@@ -88,6 +88,26 @@ public class SkelBlackBoxTests
     }
 
     [Fact]
+    public void Sample_built_from_the_packed_NuGet_packages_behaves_like_the_project_build()
+    {
+        // eng/test.sh packs the libraries into artifacts/packages and builds the sample against them.
+        string fromPackages = Path.Combine(RepoPaths.Root, "artifacts", "from-packages", "static-routes");
+        if (!File.Exists(fromPackages))
+        {
+            Requires.Unavailable($"{fromPackages} is missing: eng/sample-from-packages.sh builds it");
+        }
+
+        string fromProjects = RepoPaths.OurPlugin("static-routes");
+        var env = PluginRunner.Env("ADD", "/var/run/netns/cnitest-blackbox-absent", ifName: "bad/name");
+        ProcessResult a = Processes.Run(fromPackages, env, Good);
+        ProcessResult b = Processes.Run(fromProjects, env, Good);
+        Assert.Equal(b.ExitCode, a.ExitCode);
+        Assert.Equal(b.Stdout, a.Stdout);
+        ProcessResult version = Processes.Run(fromPackages, new Dictionary<string, string?> { ["CNI_COMMAND"] = "VERSION" }, "");
+        Assert.Contains("\"1.1.0\"", version.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Sample_adds_checks_and_removes_its_routes_chained_after_loopback()
     {
         Requires.Root();

@@ -184,4 +184,31 @@ public sealed class DelegationTests : IDisposable
         string found = PluginDelegator.FindInPath("host-local", [first, Requires.ReferencePluginDir]);
         Assert.Equal(Path.Combine(Requires.ReferencePluginDir, "host-local"), found);
     }
+
+    [Fact]
+    public async Task Text_file_busy_is_retried_until_the_binary_is_free()
+    {
+        // A plugin binary still open for writing (an upgrade in progress) cannot be executed
+        // (ETXTBSY); the delegator waits and retries, as the reference does.
+        string bin = Path.Combine(_dir, "busy-bin");
+        Directory.CreateDirectory(bin);
+        string path = Path.Combine(bin, "busy");
+        var writer = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite);
+        writer.Write("#!/bin/sh\ncat >/dev/null; echo '{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"10.0.0.9/24\"}]}'\n"u8);
+        writer.Flush();
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        Task release = Task.Run(
+            async () =>
+            {
+                await Task.Delay(1500, TestContext.Current.CancellationToken);
+                await writer.DisposeAsync();
+            },
+            TestContext.Current.CancellationToken);
+        var plugin = new DelegatingPlugin();
+        Harness h = HostLocal("ADD", "1.0.0", type: "busy", path: bin).Run(plugin);
+        await release;
+        Assert.True(h.ExitCode == 0, h.Stdout + h.Stderr);
+        Assert.Contains("text file busy", h.Stderr, StringComparison.Ordinal);
+        Assert.Equal("10.0.0.9/24", plugin.Results[0].Ips[0].Address.ToString());
+    }
 }
