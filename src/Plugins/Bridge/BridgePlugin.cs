@@ -1,0 +1,335 @@
+using System.Net;
+using System.Net.NetworkInformation;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using Cni.Netlink;
+using Cni.Skel;
+using Cni.Spec;
+
+namespace Cni.Plugins.Bridge;
+
+/// <summary>
+/// The bridge plugin: a Linux bridge on the node, a veth pair per container with the container end
+/// made directly inside the container's namespace, addresses from an IPAM plugin by delegation, and
+/// the gateway addresses on the bridge. It runs in the node's namespace (the one it is started in).
+/// </summary>
+/// <remarks>
+/// ADD undoes everything it made when a later step fails: the IPAM allocation is released and the
+/// veth pair is deleted. DEL succeeds when the namespace, the interface or the lease is already gone,
+/// and always runs IPAM DEL. The bridge itself is shared by every container and is never deleted.
+/// </remarks>
+internal sealed class BridgePlugin : ICniPlugin
+{
+    public PluginInfo Info { get; } = new("CNI bridge plugin (Cni.Libraries)", CniVersion.All);
+
+    public CniResult Add(AddRequest request)
+    {
+        BridgeConfig config = BridgeConfig.From(request, forAdd: true);
+        if (config.IpamType is null && request.Version < CniVersion.V0_3_0)
+        {
+            // Checked first so nothing is created: a 0.1.0/0.2.0 result must carry an address.
+            throw new CniException(
+                CniErrorCode.Internal,
+                "cannot convert: no valid IP addresses",
+                $"a layer-2 network (no ipam type) has no address to report in a {request.Version} result; use cniVersion 0.3.0 or later");
+        }
+
+        using NetworkNamespace pod = Namespaces.Open(request.NetNs);
+        using RtnlSocket podLinks = RtnlSocket.OpenIn(pod);
+        if (podLinks.TryGetLink(request.IfName) is not null)
+        {
+            throw new CniException(CniErrorCode.Internal, $"container veth name provided ({request.IfName}) already exists");
+        }
+
+        using RtnlSocket node = RtnlSocket.Open();
+        Link bridge = NodeSide.EnsureBridge(node, config);
+
+        bool success = false;
+        Link? hostVeth = null;
+        bool ipamAllocated = false;
+        try
+        {
+            hostVeth = NodeSide.CreateVeth(node, podLinks, pod, request.IfName, config);
+            Link container = podLinks.GetLink(request.IfName);
+            NodeSide.AttachPort(node, hostVeth, bridge, config);
+
+            var result = new CniResult
+            {
+                Interfaces =
+                {
+                    new CniInterface { Name = bridge.Name, Mac = Format(bridge.MacAddress) },
+                    new CniInterface { Name = hostVeth.Name, Mac = Format(hostVeth.MacAddress) },
+                    new CniInterface { Name = container.Name, Mac = Format(container.MacAddress), Sandbox = request.NetNs },
+                },
+            };
+
+            if (config.IpamType is string ipamType)
+            {
+                CniResult ipam = request.Delegate.Add(ipamType);
+                ipamAllocated = true;
+                if (ipam.Ips.Count == 0)
+                {
+                    throw new CniException(CniErrorCode.Internal, "IPAM plugin returned missing IP config");
+                }
+
+                foreach (IpConfig ip in ipam.Ips)
+                {
+                    result.Ips.Add(ip);
+                }
+
+                foreach (CniRoute route in ipam.Routes)
+                {
+                    result.Routes.Add(route);
+                }
+
+                result.Dns = ipam.Dns;
+                List<IPCidr> gateways = Gateways.Compute(result, config);
+                PodSide.Configure(pod, podLinks, container.Index, request.IfName, result, config);
+                if (gateways.Count > 0)
+                {
+                    Link gatewayLink = bridge;
+                    if (config.Vlan != 0)
+                    {
+                        gatewayLink = NodeSide.EnsureVlanGateway(node, bridge, config);
+                        result.Interfaces.Add(new CniInterface { Name = gatewayLink.Name, Mac = Format(gatewayLink.MacAddress) });
+                    }
+
+                    foreach (IPCidr gateway in gateways)
+                    {
+                        NodeSide.EnsureGatewayAddress(node, gatewayLink, gateway, config);
+                    }
+
+                    NodeSide.EnableForwarding(gateways);
+                }
+            }
+            else if (!config.DisableContainerInterface)
+            {
+                // Layer 2 only: no addresses, but the container end still comes up.
+                podLinks.SetLinkUp(container.Index);
+            }
+
+            if (!config.DisableContainerInterface)
+            {
+                hostVeth = NodeSide.WaitPortUp(node, hostVeth);
+            }
+
+            // The host end's and the bridge's MACs can change once ports and addresses are in place.
+            result.Interfaces[1].Mac = Format(node.GetLink(hostVeth.Index).MacAddress);
+            result.Interfaces[0].Mac = Format(node.GetLink(bridge.Index).MacAddress);
+            if (config.Dns is DnsConfig dns)
+            {
+                result.Dns = dns;
+            }
+
+            // The conversion the dispatcher will do must not fail after we report success.
+            result.ConvertTo(request.Version);
+            success = true;
+            return result;
+        }
+        finally
+        {
+            if (!success)
+            {
+                Rollback(request, config, node, hostVeth, ipamAllocated);
+            }
+        }
+    }
+
+    public void Delete(DeleteRequest request)
+    {
+        BridgeConfig config = BridgeConfig.From(request, forAdd: false);
+        Exception? linkFailure = null;
+        if (request.NetNs is string netns && Namespaces.Exists(netns))
+        {
+            try
+            {
+                using NetworkNamespace pod = Namespaces.Open(netns);
+                using RtnlSocket podLinks = RtnlSocket.OpenIn(pod);
+
+                // Deleting the container end deletes its host peer with it.
+                podLinks.DeleteLink(request.IfName);
+            }
+            catch (Exception e) when (e is CniException or NetlinkException)
+            {
+                linkFailure = e;
+            }
+        }
+
+        // IPAM DEL always runs: a namespace that is gone, or one we could not clean, still frees its lease.
+        if (config.IpamType is string ipamType)
+        {
+            request.Delegate.Delete(ipamType);
+        }
+
+        if (linkFailure is CniException cni)
+        {
+            throw cni;
+        }
+
+        if (linkFailure is not null)
+        {
+            throw new CniException(CniErrorCode.Internal, $"failed to delete \"{request.IfName}\" in {request.NetNs}: {linkFailure.Message}");
+        }
+    }
+
+    public void Check(CheckRequest request)
+    {
+        BridgeConfig config = BridgeConfig.From(request, forAdd: false);
+        using NetworkNamespace pod = Namespaces.Open(request.NetNs);
+        if (config.IpamType is string ipamType)
+        {
+            request.Delegate.Check(ipamType);
+        }
+
+        CniResult prev = request.PrevResult ?? throw new CniException(CniErrorCode.Internal, "Required prevResult missing");
+        using RtnlSocket podLinks = RtnlSocket.OpenIn(pod);
+        using RtnlSocket node = RtnlSocket.Open();
+        BridgeCheck.Run(node, podLinks, prev, config, request.IfName, request.NetNs);
+    }
+
+    public void Status(StatusRequest request)
+    {
+        if (!string.IsNullOrEmpty(request.Config.Ipam?.Type))
+        {
+            request.Delegate.Status(request.Config.Ipam.Type);
+        }
+    }
+
+    public void GarbageCollect(GcRequest request)
+    {
+        // The bridge keeps no state of its own outside the containers' namespaces: GC is IPAM's.
+        if (!string.IsNullOrEmpty(request.Config.Ipam?.Type))
+        {
+            request.Delegate.GarbageCollect(request.Config.Ipam.Type);
+        }
+    }
+
+    private static void Rollback(AddRequest request, BridgeConfig config, RtnlSocket node, Link? hostVeth, bool ipamAllocated)
+    {
+        // Reverse order: the lease, then the veth pair (deleting one end deletes both).
+        if (ipamAllocated && config.IpamType is string ipamType)
+        {
+            try
+            {
+                request.Delegate.Delete(ipamType);
+            }
+            catch (CniException e)
+            {
+                request.Log.WriteLine($"bridge: rollback: IPAM DEL failed: {e.Message}");
+            }
+        }
+
+        if (hostVeth is not null)
+        {
+            try
+            {
+                node.DeleteLink(hostVeth.Index);
+            }
+            catch (NetlinkException e) when (!e.IsNotFound)
+            {
+                request.Log.WriteLine($"bridge: rollback: deleting {hostVeth.Name} failed: {e.Message}");
+            }
+            catch (NetlinkException)
+            {
+                // Already gone.
+            }
+        }
+    }
+
+    internal static string? Format(PhysicalAddress? mac)
+    {
+        if (mac is null)
+        {
+            return null;
+        }
+
+        byte[] b = mac.GetAddressBytes();
+        return b.Length == 0 ? null : string.Join(':', b.Select(x => x.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+    }
+}
+
+/// <summary>Gateway addresses and the default routes that <c>isGateway</c>/<c>isDefaultGateway</c> imply.</summary>
+internal static class Gateways
+{
+    /// <summary>
+    /// Points every address at the container interface (index 2), fills in missing gateways
+    /// (the subnet's first address) when the bridge is the gateway, adds a default route per
+    /// family for <c>isDefaultGateway</c> unless IPAM gave one, and returns the bridge's addresses.
+    /// </summary>
+    public static List<IPCidr> Compute(CniResult result, BridgeConfig config)
+    {
+        var gateways = new List<IPCidr>();
+        bool v4Default = false, v6Default = false;
+        foreach (IpConfig ip in result.Ips)
+        {
+            bool v4 = ip.Address.Address.AddressFamily == AddressFamily.InterNetwork;
+            ip.Interface = 2;
+            if (ip.Gateway is null && config.IsGateway)
+            {
+                ip.Gateway = FirstAddress(ip.Address);
+            }
+
+            if (config.IsDefaultGateway && !(v4 ? v4Default : v6Default))
+            {
+                IPAddress any = v4 ? IPAddress.Any : IPAddress.IPv6Any;
+                bool present = result.Routes.Any(r => r.Gateway is not null && r.Destination.PrefixLength == 0 && r.Destination.Address.Equals(any));
+                if (!present)
+                {
+                    result.Routes.Add(new CniRoute { Destination = new IPCidr(any, 0), Gateway = ip.Gateway });
+                }
+
+                if (v4)
+                {
+                    v4Default = true;
+                }
+                else
+                {
+                    v6Default = true;
+                }
+            }
+
+            if (config.IsGateway && ip.Gateway is not null)
+            {
+                var gw = new IPCidr(ip.Gateway, ip.Address.PrefixLength);
+                if (!gateways.Contains(gw))
+                {
+                    gateways.Add(gw);
+                }
+            }
+        }
+
+        return gateways;
+    }
+
+    private static IPAddress FirstAddress(IPCidr cidr)
+    {
+        byte[] bytes = IPCidr.Mask(cidr.Address, cidr.PrefixLength).GetAddressBytes();
+        for (int i = bytes.Length - 1; i >= 0; i--)
+        {
+            if (++bytes[i] != 0)
+            {
+                break;
+            }
+        }
+
+        return new IPAddress(bytes);
+    }
+}
+
+/// <summary>Opening the container's namespace with the reference's error text.</summary>
+internal static class Namespaces
+{
+    public static bool Exists(string path) => File.Exists(path) || Directory.Exists(path);
+
+    public static NetworkNamespace Open(string path)
+    {
+        try
+        {
+            return NetworkNamespace.Open(path);
+        }
+        catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            throw new CniException(CniErrorCode.Internal, $"failed to open netns \"{path}\": {e.Message}");
+        }
+    }
+}
