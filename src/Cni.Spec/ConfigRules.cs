@@ -91,6 +91,36 @@ public static class ConfigRules
         }
     }
 
+    /// <summary>
+    /// Reads a subnet written in CIDR notation, such as a range's <c>subnet</c>: the address must
+    /// be the network itself, with no host bits set.
+    /// </summary>
+    /// <param name="text">The value as written.</param>
+    /// <param name="key">The key it came from, for the message, for example <c>ipam.ranges[0][0].subnet</c>.</param>
+    /// <returns>The network.</returns>
+    /// <exception cref="CniException">Missing, not CIDR, or with host bits set (code 7, naming the key and value).</exception>
+    public static System.Net.IPNetwork ParseSubnet(string? text, string key)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            throw new CniException(CniErrorCode.InvalidNetworkConfig, $"missing \"{key}\": a subnet such as \"10.1.0.0/16\" is required");
+        }
+
+        if (!IPCidr.TryParse(text, out IPCidr cidr))
+        {
+            throw new CniException(CniErrorCode.InvalidNetworkConfig, $"invalid \"{key}\" \"{text}\": expected a subnet in CIDR notation such as \"10.1.0.0/16\"");
+        }
+
+        if (cidr.HasHostBits)
+        {
+            throw new CniException(
+                CniErrorCode.InvalidNetworkConfig,
+                $"invalid \"{key}\" \"{text}\": host bits are set; the network with prefix length {cidr.PrefixLength} is {cidr.Network}");
+        }
+
+        return cidr.Network;
+    }
+
     private static bool IsIdentifier(string s)
     {
         if (!char.IsAsciiLetterOrDigit(s[0]))

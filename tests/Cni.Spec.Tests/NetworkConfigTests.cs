@@ -233,4 +233,27 @@ public class NetworkConfigTests
         Assert.Equal(CniErrorCode.DecodingFailure, e.Code);
         Assert.Contains("disableCheck", e.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("10.1.0.5/24", "host bits are set; the network with prefix length 24 is 10.1.0.0/24")]
+    [InlineData("fd00::1/64", "host bits are set; the network with prefix length 64 is fd00::/64")]
+    [InlineData("10.1.0.0", "expected a subnet in CIDR notation")]
+    [InlineData("10.1.0.0/33", "expected a subnet in CIDR notation")]
+    [InlineData("10.1/16", "expected a subnet in CIDR notation")]
+    [InlineData("", "missing")]
+    public void Subnets_with_host_bits_or_bad_syntax_are_invalid_config_naming_key_and_value(string text, string mention)
+    {
+        var e = Assert.Throws<CniException>(() => ConfigRules.ParseSubnet(text, "ipam.ranges[0][0].subnet"));
+        Assert.Equal(CniErrorCode.InvalidNetworkConfig, e.Code);
+        Assert.Contains("ipam.ranges[0][0].subnet", e.Message, StringComparison.Ordinal);
+        Assert.Contains(text, e.Message, StringComparison.Ordinal);
+        Assert.Contains(mention, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("10.1.0.0/16")]
+    [InlineData("0.0.0.0/0")]
+    [InlineData("fd00:1::/64")]
+    public void Network_addresses_are_valid_subnets(string text) =>
+        Assert.Equal(text, ConfigRules.ParseSubnet(text, "subnet").ToString());
 }
