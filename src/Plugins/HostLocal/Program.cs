@@ -1,0 +1,4 @@
+using Cni.Plugins.HostLocal;
+using Cni.Skel;
+
+return CniPlugin.Run(new HostLocalPlugin(), args);
