@@ -129,19 +129,8 @@ internal static class ResultFamilies
         WireResult040 wire = SpecJson.Deserialize(json, SpecJsonContext.Default.WireResult040, "result");
         var result = new CniResult { Dns = wire.Dns ?? new DnsConfig() };
         ReadInterfaces(result, wire.Interfaces);
+        ReadIps(result, wire.Ips);
         int index = 0;
-        foreach (WireIp040 ip in wire.Ips ?? [])
-        {
-            result.Ips.Add(new IpConfig
-            {
-                Address = ip.Address ?? throw MissingKey($"ips[{index}].address"),
-                Gateway = ip.Gateway,
-                Interface = ip.Interface,
-            });
-            index++;
-        }
-
-        index = 0;
         foreach (WireRoute040 r in wire.Routes ?? [])
         {
             result.Routes.Add(FromWire(r, $"routes[{index++}]"));
@@ -172,19 +161,8 @@ internal static class ResultFamilies
         WireResult100 wire = SpecJson.Deserialize(json, SpecJsonContext.Default.WireResult100, "result");
         var result = new CniResult { Dns = wire.Dns ?? new DnsConfig() };
         ReadInterfaces(result, wire.Interfaces);
+        ReadIps(result, wire.Ips);
         int index = 0;
-        foreach (WireIp100 ip in wire.Ips ?? [])
-        {
-            result.Ips.Add(new IpConfig
-            {
-                Address = ip.Address ?? throw MissingKey($"ips[{index}].address"),
-                Gateway = ip.Gateway,
-                Interface = ip.Interface,
-            });
-            index++;
-        }
-
-        index = 0;
         foreach (WireRoute100 r in wire.Routes ?? [])
         {
             result.Routes.Add(new CniRoute
@@ -240,6 +218,21 @@ internal static class ResultFamilies
                 Sandbox = EmptyToNull(i.Sandbox),
                 SocketPath = EmptyToNull(i.SocketPath),
                 PciId = EmptyToNull(i.PciId),
+            });
+            index++;
+        }
+    }
+
+    private static void ReadIps(CniResult result, IEnumerable<WireIp100>? ips)
+    {
+        int index = 0;
+        foreach (WireIp100 ip in ips ?? [])
+        {
+            result.Ips.Add(new IpConfig
+            {
+                Address = ip.Address ?? throw MissingKey($"ips[{index}].address"),
+                Gateway = ip.Gateway,
+                Interface = ip.Interface,
             });
             index++;
         }

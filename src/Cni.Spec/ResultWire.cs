@@ -32,12 +32,10 @@ internal sealed class WireResult040
     [JsonPropertyName("dns")] public DnsConfig? Dns { get; set; }
 }
 
-internal sealed class WireIp040
+/// <summary>An address of 0.3.x/0.4.0: the 1.x shape with <c>version</c> written first.</summary>
+internal sealed class WireIp040 : WireIp100
 {
-    [JsonPropertyName("version")] public string? Version { get; set; }
-    [JsonPropertyName("interface")] public int? Interface { get; set; }
-    [JsonPropertyName("address")] public IPCidr? Address { get; set; }
-    [JsonPropertyName("gateway")] public IPAddress? Gateway { get; set; }
+    [JsonPropertyName("version"), JsonPropertyOrder(-1)] public string? Version { get; set; }
 }
 
 internal sealed class WireRoute040
@@ -67,7 +65,7 @@ internal sealed class WireInterface
     [JsonPropertyName("pciID")] public string? PciId { get; set; }
 }
 
-internal sealed class WireIp100
+internal class WireIp100
 {
     [JsonPropertyName("interface")] public int? Interface { get; set; }
     [JsonPropertyName("address")] public IPCidr? Address { get; set; }
