@@ -1,18 +1,135 @@
 #!/usr/bin/env bash
-# The main job, as a node admin sees it: publish our NativeAOT plugins and run them.
-# (The bridge plugin's issue turns this into a two-pod demo; until then every plugin answers VERSION.)
+# The main job, as a node admin sees it: publish our NativeAOT plugins, then wire two pods to a bridge
+# with them, exactly as a container runtime would (loopback, bridge, host-local), and take them down.
+#
+# Nothing touches this machine's own network: a network namespace plays the node (the bridge plugin
+# makes cni0 and the host veths in the namespace it runs in), two more play the pods, and all three
+# are removed at the end, also on failure. Traffic only flows between those namespaces.
+# When /usr/lib/cni has the Go reference plugins, the same calls run through them too, and each call's
+# time is printed side by side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "$(id -u)" != 0 ]; then
+  echo "run as root: the demo creates network namespaces" >&2
+  exit 1
+fi
+
+# Prerequisites, installed the way eng/test.sh installs them (Debian 12): iproute2 for namespaces,
+# a C toolchain and zlib for NativeAOT linking; ping for the pod-to-pod check, unless perl's
+# Net::Ping can stand in for it.
+need=()
+command -v ip >/dev/null || need+=(iproute2)
+command -v ping >/dev/null || perl -MNet::Ping -e1 2>/dev/null || need+=(iputils-ping)
+command -v clang >/dev/null || command -v gcc >/dev/null || need+=(clang)
+[ -e /usr/lib/x86_64-linux-gnu/libz.so ] || [ -e /usr/lib/libz.so ] || need+=(zlib1g-dev)
+if ((${#need[@]})); then
+  echo "== installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
 echo "== publishing the NativeAOT plugins into artifacts/cni-bin"
 eng/publish.sh
-shopt -s nullglob
-plugins=(artifacts/cni-bin/*)
-if ((${#plugins[@]} == 0)); then
-  echo "no plugin has been published yet"; exit 0
-fi
-for p in "${plugins[@]}"; do
-  start=$(date +%s%N)
-  answer=$(echo '{"cniVersion":"1.1.0"}' | CNI_COMMAND=VERSION "$p")
-  end=$(date +%s%N)
-  printf '%-12s %6.1f ms  %s\n' "$(basename "$p")" "$(( (end - start) / 1000 ))e-3" "$answer"
+ours=$PWD/artifacts/cni-bin
+go=/usr/lib/cni
+for p in loopback bridge; do
+  [ -x "$ours/$p" ] || { echo "our $p plugin was not published" >&2; exit 1; }
 done
+
+# ping in a namespace: $1 = namespace, $2 = address; prints "sent/received".
+ping_in() {
+  if command -v ping >/dev/null; then
+    ip netns exec "$1" ping -c 2 -W 1 "$2" | awk '/packets/{print $1 " sent, " $4 " received"}'
+  else
+    ip netns exec "$1" perl -MNet::Ping -e '$p = Net::Ping->new("icmp", 1); $n = 0; for (1..2) { $n++ if $p->ping($ARGV[0]) } print "2 sent, $n received\n"' "$2"
+  fi
+}
+
+tag="cnidemo-$$"
+work=$(mktemp -d /tmp/cni-demo.XXXXXX)
+namespaces=()
+cleanup() {
+  for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# One run of the scenario: $1 = label, $2 = directory of loopback+bridge, $3 = host-local to use.
+# Times go to $work/<label>.times as "call ms" lines.
+scenario() {
+  local label=$1 bin=$2 ipam=$3 quiet=${4:-}
+  local node="$tag-$label-node" pod1="$tag-$label-pod1" pod2="$tag-$label-pod2"
+  local path="$work/$label-bin"
+  mkdir -p "$path"
+  ln -sf "$bin/loopback" "$path/loopback"; ln -sf "$bin/bridge" "$path/bridge"; ln -sf "$ipam" "$path/host-local"
+  for ns in "$node" "$pod1" "$pod2"; do ip netns add "$ns"; namespaces+=("$ns"); done
+  local conf="{\"cniVersion\":\"1.0.0\",\"name\":\"demo\",\"type\":\"bridge\",\"bridge\":\"cni0\",\"isGateway\":true,\"isDefaultGateway\":true,\"ipam\":{\"type\":\"host-local\",\"dataDir\":\"$work/$label-data\",\"ranges\":[[{\"subnet\":\"10.88.0.0/24\"}]]}}"
+  local lo='{"cniVersion":"1.0.0","name":"demo","type":"loopback"}'
+  local result
+
+  # Runs a plugin inside the node namespace; the time is taken in there, around the plugin alone.
+  call() { # plugin verb pod ifname config
+    local plugin=$1 verb=$2 pod=$3 ifname=$4 config=$5 out rc
+    out=$(ip netns exec "$node" env -i PATH="$PATH" CNI_COMMAND="$verb" CNI_CONTAINERID="$pod" \
+      CNI_NETNS="/run/netns/$pod" CNI_IFNAME="$ifname" CNI_PATH="$path" bash -c '
+        s=$EPOCHREALTIME; out=$("$0" <<<"$1"); rc=$?; e=$EPOCHREALTIME
+        printf "%s\n%s" "$(( (${e/./} - ${s/./}) ))" "$out"; exit $rc' "$path/$plugin" "$config") && rc=0 || rc=$?
+    local us=${out%%$'\n'*}
+    result=""
+    [ "$out" = "$us" ] || result=${out#*$'\n'}
+    local short=${pod##*-}
+    printf '%s-%s %s\n' "$verb $plugin" "$short" "$us" >>"$work/$label.times"
+    [ -n "$quiet" ] || printf '  %-6s %-9s %-5s %7.2f ms  exit %d\n' "$verb" "$plugin" "$short" "$(awk "BEGIN{print $us/1000}")" "$rc"
+    if [ "$rc" != 0 ]; then echo "$result" >&2; return "$rc"; fi
+  }
+
+  [ -n "$quiet" ] || echo "== ADD (loopback, then bridge with host-local) for both pods"
+  call loopback ADD "$pod1" lo "$lo"
+  call bridge ADD "$pod1" eth0 "$conf"; local r1=$result
+  call loopback ADD "$pod2" lo "$lo"
+  call bridge ADD "$pod2" eth0 "$conf"; local r2=$result
+  local ip1 ip2
+  ip1=$(grep -o '"address": "[^"]*' <<<"$r1" | head -1 | cut -d'"' -f4); ip1=${ip1%/*}
+  ip2=$(grep -o '"address": "[^"]*' <<<"$r2" | head -1 | cut -d'"' -f4); ip2=${ip2%/*}
+  if [ -z "$quiet" ]; then
+    echo "== the bridge plugin's result for pod1"
+    sed 's/^/  /' <<<"$r1"
+    echo "== addresses and routes"
+    for pod in "$pod1" "$pod2"; do
+      echo "  ${pod##*-}:"; ip -n "$pod" -br addr show dev eth0 | sed 's/^/    /'; ip -n "$pod" route | sed 's/^/    /'
+    done
+    echo "  node:"; ip -n "$node" -br addr show dev cni0 | sed 's/^/    /'; ip -n "$node" -br link show master cni0 | sed 's/^/    /'
+    echo "== ping"
+    echo "  pod1 -> pod2 ($ip2): $(ping_in "$pod1" "$ip2")"
+    echo "  pod2 -> gateway (10.88.0.1): $(ping_in "$pod2" 10.88.0.1)"
+    echo "== CHECK and DEL"
+  fi
+  call bridge CHECK "$pod1" eth0 "${conf%\}},\"prevResult\":$r1}"
+  call bridge CHECK "$pod2" eth0 "${conf%\}},\"prevResult\":$r2}"
+  call bridge DEL "$pod1" eth0 "$conf"
+  call bridge DEL "$pod2" eth0 "$conf"
+  call loopback DEL "$pod1" lo "$lo"
+  call loopback DEL "$pod2" lo "$lo"
+  [ -n "$quiet" ] || echo "  left in the node namespace: $(ip -n "$node" -br link show | awk '{print $1}' | grep -v '^lo$' | tr '\n' ' ')(the bridge stays, as with the reference)"
+  [ -n "$quiet" ] || echo "  leases left: $(find "$work/$label-data/demo" -maxdepth 1 -type f -not -name lock -not -name 'last_reserved_ip*' | wc -l)"
+}
+
+ipam_ours=$ours/host-local
+if [ ! -x "$ipam_ours" ]; then
+  ipam_ours=$go/host-local
+  echo "(our host-local is not published yet: our bridge delegates to the Go host-local)"
+fi
+echo "== our plugins ($ours), node namespace $tag-ours-node, pods $tag-ours-pod1 and $tag-ours-pod2"
+scenario ours "$ours" "$ipam_ours"
+
+if [ -x "$go/bridge" ] && [ -x "$go/host-local" ] && [ -x "$go/loopback" ]; then
+  echo "== the same calls through the Go reference plugins ($go), in namespaces of their own"
+  scenario go "$go" "$go/host-local" quiet
+  echo "== time per call (ms): ours | Go reference | ratio"
+  paste -d' ' "$work/ours.times" "$work/go.times" | while read -r verb plugin us_o _verb2 _plugin2 us_g; do
+    awk -v c="$verb $plugin" -v o="$us_o" -v g="$us_g" 'BEGIN{printf "  %-22s %7.2f | %7.2f | %.2fx\n", c, o/1000, g/1000, o/g}'
+  done
+  awk '{s+=$3} END{printf "  %-22s %7.2f", "total", s/1000}' "$work/ours.times"
+  awk '{s+=$3} END{printf " | %7.2f\n", s/1000}' "$work/go.times"
+fi
+echo "== done: namespaces removed"

@@ -108,13 +108,9 @@ internal sealed class BridgePlugin : ICniPlugin
                 podLinks.SetLinkUp(container.Index);
             }
 
-            if (!config.DisableContainerInterface)
-            {
-                hostVeth = NodeSide.WaitPortUp(node, hostVeth);
-            }
-
-            // The host end's and the bridge's MACs can change once ports and addresses are in place.
-            result.Interfaces[1].Mac = Format(node.GetLink(hostVeth.Index).MacAddress);
+            // The host end's and the bridge's MACs can change once ports and addresses are in place: re-read them.
+            hostVeth = config.DisableContainerInterface ? node.GetLink(hostVeth.Index) : NodeSide.WaitPortUp(node, hostVeth);
+            result.Interfaces[1].Mac = Format(hostVeth.MacAddress);
             result.Interfaces[0].Mac = Format(node.GetLink(bridge.Index).MacAddress);
             if (config.Dns is DnsConfig dns)
             {
