@@ -166,4 +166,45 @@ public partial class HostLocalStressTests
         string[] left = [.. Directory.GetFileSystemEntries(net).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
         Assert.All(left, f => Assert.True(f is "lock" || f!.StartsWith("last_reserved_ip.", StringComparison.Ordinal), "left behind: " + string.Join(", ", left)));
     }
+
+    /// <summary>
+    /// The reference reads every lease file to release one; ours must not. With 3,000 leases on disk (written in
+    /// the reference's layout), strace counts the opens of files in the network directory during one DEL.
+    /// </summary>
+    [Fact]
+    public void Del_reads_a_few_files_not_every_lease()
+    {
+        Requires.Root();
+        string strace = new[] { "/usr/bin/strace", "/bin/strace" }.FirstOrDefault(File.Exists) ?? "";
+        if (strace.Length == 0)
+        {
+            Requires.Unavailable("strace is missing (apt-get install strace)");
+        }
+
+        using var dir = new HostLocalDataDir("opens");
+        string config = Config("1.0.0", dir.Path, Ranges(Set("10.62.0.0/16")), name: "opens");
+        string net = dir.Network("opens");
+        Directory.CreateDirectory(net);
+        for (int i = 0; i < 3000; i++)
+        {
+            File.WriteAllText(Path.Combine(net, $"10.62.{(i + 2) >> 8}.{(i + 2) & 255}"), $"seed{i}\r\neth0");
+        }
+
+        Assert.Equal(0, Run(Ours, "ADD", config, "probe").ExitCode); // the first call after another writer rebuilds the index
+        int OpensInNetworkDir(string plugin, string id)
+        {
+            string log = Path.Combine(dir.Path, "strace-" + id);
+            ProcessResult r = Processes.Run(strace, PluginRunner.Env("DEL", null, id), config, ["-f", "-e", "trace=open,openat", "-o", log, plugin]);
+            Assert.True(r.ExitCode == 0, r.ToString());
+            return File.ReadLines(log).Count(l => l.Contains(net + "/", StringComparison.Ordinal) || (l.Contains("openat(", StringComparison.Ordinal) && l.Contains("\"10.62.", StringComparison.Ordinal)));
+        }
+
+        int ours = OpensInNetworkDir(Ours, "probe");
+        Assert.False(Leases(net).ContainsValue("probe\r\neth0"), "DEL released the lease");
+        Assert.True(ours is >= 1 and < 20, $"our DEL opened {ours} files of the network directory (it must read the lease it releases, and few others)");
+
+        // The reference, for contrast, opens every lease (a DEL of seed0, which it finds on its walk).
+        int go = OpensInNetworkDir(Go, "seed0");
+        Assert.True(go >= 3000, $"the reference's DEL opened only {go} files: the comparison is void");
+    }
 }
