@@ -24,13 +24,13 @@ for who in ours reference; do
     wait || true
     ms=$(( ($(now) - start) / 1000000 ))
     if [ $cmd = ADD ]; then
-      got=$(grep -h '"address"' "$dir"/out/ADD.* | wc -l)
-      unique=$(grep -h '"address"' "$dir"/out/ADD.* | sort -u | wc -l)
-      exhausted=$(grep -l 'no IP addresses available in range set' "$dir"/out/ADD.* | wc -l)
+      got=$( (grep -h '"address"' "$dir"/out/ADD.* || true) | wc -l)
+      unique=$( (grep -h '"address"' "$dir"/out/ADD.* || true) | sort -u | wc -l)
+      exhausted=$( (grep -l 'no IP addresses available in range set' "$dir"/out/ADD.* || true) | wc -l)
       files=$(find "$dir/conc" -maxdepth 1 -type f -name '10.*' | wc -l)
       echo "$who: $n ADDs in $ms ms: $got addresses ($unique unique), $exhausted exhaustion errors, $files lease files"
     else
-      failed=$(grep -l '"code"' "$dir"/out/DEL.* 2>/dev/null | wc -l)
+      failed=$( (grep -l '"code"' "$dir"/out/DEL.* || true) | wc -l)
       left=$(ls -A "$dir/conc" | tr '\n' ' ')
       echo "$who: $n DELs in $ms ms: $failed failed; left in the directory: $left"
     fi
