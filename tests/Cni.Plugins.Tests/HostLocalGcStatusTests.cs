@@ -125,4 +125,29 @@ public class HostLocalGcStatusTests
         Assert.Equal(7, ErrorOf(Run(Ours, "STATUS", Cfg(dir.Path, Ranges(Set("10.56.0.1/24"))), containerId: "", ifName: "")).Code);
         Assert.Equal(7, ErrorOf(Gc(dir.Path, "", "[]")).Code);
     }
+
+    [Fact]
+    public void Results_in_1_1_0_carry_the_newer_route_fields_which_1_0_0_leaves_out_as_the_reference_does()
+    {
+        Requires.Root();
+        using var goDir = new HostLocalDataDir("v11-go");
+        using var ourDir = new HostLocalDataDir("v11-ours");
+        string ipam = Ranges(Set("10.57.0.0/24")) + ",\"routes\":[{\"dst\":\"10.58.0.0/16\",\"gw\":\"10.57.0.1\",\"mtu\":1400,\"table\":100,\"scope\":0}]";
+
+        // 1.0.0: the reference knows no route mtu/table/scope and drops them; ours does not write them in 1.0.0.
+        ProcessResult go = Run(Go, "ADD", Config("1.0.0", goDir.Path, ipam, name: "v11"));
+        ProcessResult ours = Run(Ours, "ADD", Config("1.0.0", ourDir.Path, ipam, name: "v11"));
+        Assert.True(go.ExitCode == 0 && go.Stdout == ours.Stdout, $"go: {go}\nours: {ours}");
+
+        // 1.1.0 (ours only): the same result with the route's 1.1.0 fields and no interfaces.
+        ProcessResult v11 = Run(Ours, "ADD", Config("1.1.0", ourDir.Path, ipam, name: "v11"), "ctr2");
+        System.Text.Json.Nodes.JsonNode result = System.Text.Json.Nodes.JsonNode.Parse(v11.Stdout)!;
+        Assert.Equal("1.1.0", result["cniVersion"]!.GetValue<string>());
+        Assert.Null(result["interfaces"]);
+        Assert.Equal("10.57.0.3/24", result["ips"]![0]!["address"]!.GetValue<string>());
+        Assert.Null(result["ips"]![0]!["version"]);
+        Assert.Equal(1400, result["routes"]![0]!["mtu"]!.GetValue<int>());
+        Assert.Equal(100, result["routes"]![0]!["table"]!.GetValue<int>());
+        Assert.Equal(0, result["routes"]![0]!["scope"]!.GetValue<int>());
+    }
 }
