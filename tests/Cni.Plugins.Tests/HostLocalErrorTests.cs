@@ -165,4 +165,26 @@ public class HostLocalErrorTests
             }
         }
     }
+
+    [Fact]
+    public void Cni_args_IP_is_ignored_when_the_args_convention_requests_addresses()
+    {
+        Requires.Root();
+        // Intentional difference (CONVENTIONS.md: a plugin that understands args.cni.ips ignores CNI_ARGS IP).
+        // The reference merges both; two requests for one range set then fail, naming one at random.
+        using var goDir = new HostLocalDataDir("conv-go");
+        using var ourDir = new HostLocalDataDir("conv-ours");
+        const string Extra = ",\"args\":{\"cni\":{\"ips\":[\"10.30.0.71\"]}}";
+        ProcessResult go = Run(Go, "ADD", Config("1.0.0", goDir.Path, Ok, Extra), cniArgs: "IP=10.30.0.70");
+        ProcessResult ours = Run(Ours, "ADD", Config("1.0.0", ourDir.Path, Ok, Extra), cniArgs: "IP=10.30.0.70");
+        Assert.StartsWith("failed to allocate all requested IPs: 10.30.0.7", ErrorOf(go).Msg, StringComparison.Ordinal);
+        Assert.Equal(["10.30.0.71/24"], Addresses(ours, "1.0.0"));
+        Assert.Equal(["10.30.0.71"], Leases(ourDir.Network()).Keys);
+
+        // Without the convention, CNI_ARGS IP is used, by both.
+        ProcessResult go2 = Run(Go, "ADD", Config("1.0.0", goDir.Path, Ok), "ctr2", cniArgs: "IgnoreUnknown=1;K8S_POD_NAME=p;IP=10.30.0.70");
+        ProcessResult ours2 = Run(Ours, "ADD", Config("1.0.0", ourDir.Path, Ok), "ctr2", cniArgs: "IgnoreUnknown=1;K8S_POD_NAME=p;IP=10.30.0.70");
+        Assert.Equal(go2.Stdout, ours2.Stdout);
+        Assert.Equal(["10.30.0.70/24"], Addresses(ours2, "1.0.0"));
+    }
 }
