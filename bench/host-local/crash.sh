@@ -19,7 +19,8 @@ run() { # command id -> starts the plugin in the background, prints its pid
   echo $!
 }
 killed=0 finished=0 bad=0 temps_seen=0
-for ((r = 1; r <= rounds; r++)); do
+rounds_phase() { # rounds
+for ((r = 1; r <= $1; r++)); do
   pids=()
   for ((i = 0; i < 8; i++)); do
     id=kill$((RANDOM % 40))
@@ -43,19 +44,26 @@ for ((r = 1; r <= rounds; r++)); do
   done
   temps_seen=$((temps_seen + $(find "$net" -maxdepth 1 -name '.cni-ipam-tmp-*' | wc -l)))
 done
+}
+half=$((rounds / 2))
+rounds_phase $half
 leases=$(find "$net" -maxdepth 1 -type f ! -name lock ! -name 'last_reserved_ip.*' ! -name '.*' | wc -l)
-echo "rounds: $rounds, processes killed: $killed, finished before the kill: $finished, temp files seen after rounds: $temps_seen"
+echo "first half: rounds: $half, processes killed: $killed, finished before the kill: $finished, temp files seen after rounds: $temps_seen"
 echo "leases held after the rounds: $leases, bad (empty or partial) lease files: $bad"
 for i in $(seq 0 39); do
   env -i CNI_COMMAND=DEL CNI_CONTAINERID=kill$i CNI_NETNS=/var/run/netns/none CNI_IFNAME=eth0 CNI_PATH=/nonexistent "$bin" <"$cfg" >/dev/null || { echo "DEL kill$i failed"; bad=$((bad + 1)); }
 done
 after_del=$(ls -A "$net" | sort | tr '\n' ' ')
 echo "after DEL of every container: $after_del"
+rounds_phase $((rounds - half))
+echo "second half: leases held: $(find "$net" -maxdepth 1 -type f ! -name lock ! -name 'last_reserved_ip.*' ! -name '.*' | wc -l); GC alone now"
 sed 's/"cniVersion":"1.0.0"/"cniVersion":"1.1.0"/; s/}$/,"cni.dev\/valid-attachments":[]}/' "$cfg" >"$cfg.gc"
-env -i CNI_COMMAND=GC CNI_PATH=/nonexistent "$bin" <"$cfg.gc" >/dev/null || { echo "GC failed"; bad=$((bad + 1)); }
+env -i CNI_COMMAND=GC CNI_PATH=/nonexistent "$bin" <"$cfg.gc" >/dev/null 2>"$dir/gc.log" || { echo "GC failed"; bad=$((bad + 1)); }
+echo "GC released $(grep -c 'GC released' "$dir/gc.log" || true) leases"
 after_gc=$(ls -A "$net" | sort | tr '\n' ' ')
 echo "after GC: $after_gc"
 for name in $after_del $after_gc; do
   case $name in lock|last_reserved_ip.*) ;; *) echo "left behind: $name"; bad=$((bad + 1)) ;; esac
 done
+echo "in all: rounds $rounds, processes killed $killed, finished before the kill $finished, temp files seen $temps_seen, bad lease files $bad"
 [ "$bad" = 0 ] && echo "PASS" || { echo "FAIL ($bad problems)"; exit 1; }
