@@ -402,15 +402,9 @@ public sealed class DiskIpamStore : IIpamStore
             throw new PlatformNotSupportedException("the disk store uses POSIX file locks and links");
         }
 
-        try
-        {
-            Directory.CreateDirectory(NetworkDirectory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
-                UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new CniException(CniErrorCode.IOFailure, $"failed to create {NetworkDirectory}: {e.Message}", null, e);
-        }
+        // mkdir -p with mode 0755 (less the umask), as the reference; failures name the directory and the
+        // system's reason (exception texts can be bare resource keys in trimmed NativeAOT builds).
+        CreateDirectories(NetworkDirectory);
 
         int dirFd = Posix.OpenDirectory(NetworkDirectory, noFollow: true);
         if (dirFd < 0)
@@ -431,6 +425,38 @@ public sealed class DiskIpamStore : IIpamStore
 
         _dirFd = dirFd;
         _lockFd = lockFd;
+    }
+
+    private static void CreateDirectories(string path)
+    {
+        string full = Path.GetFullPath(path);
+        int from = 1;
+        while (from <= full.Length)
+        {
+            int slash = full.IndexOf('/', from);
+            string prefix = slash < 0 ? full : full[..slash];
+            from = slash < 0 ? full.Length + 1 : slash + 1;
+            if (prefix.Length == 0 || prefix.EndsWith('/'))
+            {
+                continue;
+            }
+
+            if (Posix.MkdirAt(AT_FDCWD, prefix, 0b111_101_101) != 0)
+            {
+                int errno = Posix.Errno;
+                if (errno == EEXIST && Posix.TryStatAt(AT_FDCWD, prefix, out Tmds.Linux.stat st) && !Posix.IsDirectory(st) && !IsLinkToDirectory(prefix))
+                {
+                    throw Posix.IOError("failed to create", prefix, ENOTDIR);
+                }
+
+                if (errno != EEXIST)
+                {
+                    throw Posix.IOError("failed to create", prefix, errno);
+                }
+            }
+        }
+
+        static bool IsLinkToDirectory(string p) => Directory.Exists(p);
     }
 
     private void ExitScope()

@@ -182,6 +182,29 @@ public class DiskStoreTests
     }
 
     [Fact]
+    public void A_data_dir_that_cannot_be_created_is_named_with_the_system_reason()
+    {
+        // The reason comes from errno, not from an exception text (a bare resource key in trimmed NativeAOT builds).
+        using var dir = new TempDir();
+        string file = Path.Combine(dir.Path, "file");
+        File.WriteAllText(file, "");
+        using var store = new DiskIpamStore(Path.Combine(file, "data"), "net1");
+        CniException e = Assert.Throws<CniException>(() => store.TryReserve(Ip("10.10.0.2"), new LeaseOwner("c1", "eth0"), 0));
+        Assert.Equal(CniErrorCode.IOFailure, e.Code);
+        Assert.Equal($"failed to create {file}: Not a directory", e.Message);
+
+        // Directories on the way that are links to directories are fine; missing ones are made, 0755 less the umask.
+        string real = Path.Combine(dir.Path, "real");
+        Directory.CreateDirectory(real);
+        Directory.CreateSymbolicLink(Path.Combine(dir.Path, "link"), real);
+        using var linked = new DiskIpamStore(Path.Combine(dir.Path, "link", "a", "b"), "net1");
+        Assert.True(linked.TryReserve(Ip("10.10.0.2"), new LeaseOwner("c1", "eth0"), 0));
+        Assert.True(File.Exists(Path.Combine(real, "a", "b", "net1", "10.10.0.2")));
+        int mode = (int)File.GetUnixFileMode(Path.Combine(real, "a"));
+        Assert.True((mode & ~0b111_101_101) == 0 && (mode & 0b111_000_000) == 0b111_000_000, $"mode {Convert.ToString(mode, 8)}");
+    }
+
+    [Fact]
     public void A_network_directory_that_is_a_symbolic_link_is_refused()
     {
         using var dir = new TempDir();

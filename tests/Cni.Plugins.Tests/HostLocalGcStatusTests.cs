@@ -114,7 +114,11 @@ public class HostLocalGcStatusTests
         File.WriteAllText(notADirectory, "x");
         (int _, int code, string msg) = ErrorOf(Run(Ours, "STATUS", Cfg(notADirectory, Ranges(Set("10.55.0.0/24"))), containerId: "", ifName: ""));
         Assert.Equal(50, code);
-        Assert.Contains(notADirectory, msg, StringComparison.Ordinal);
+        Assert.Equal($"IPAM store unusable: failed to create {notADirectory}: Not a directory", msg);
+
+        // ADD says the same with the I/O code; the reference: 999, "mkdir <path>: not a directory".
+        (int _, int addCode, string addMsg) = ErrorOf(Run(Ours, "ADD", Cfg(notADirectory, Ranges(Set("10.55.0.0/24")))));
+        Assert.Equal((5, $"failed to create {notADirectory}: Not a directory"), (addCode, addMsg));
     }
 
     [Fact]
