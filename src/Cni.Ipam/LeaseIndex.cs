@@ -7,8 +7,8 @@ using static Tmds.Linux.LibC;
 namespace Cni.Ipam;
 
 /// <summary>
-/// The disk store's owner index: one file per owner in <c>&lt;dataDir&gt;/.cni-ipam-index/&lt;network&gt;/</c>, named by the SHA-256 of the
-/// owner's record text and listing the lease file names the owner holds. It lets DEL and the duplicate check
+/// The disk store's owner index: one file per owner in <c>&lt;dataDir&gt;/.cni-ipam-index/&lt;network&gt;/</c>, named by the owner's record
+/// text in hex and listing the lease file names the owner holds. It lets DEL and the duplicate check
 /// touch a few files instead of reading every lease, while the leases themselves stay in the reference's layout.
 /// </summary>
 /// <remarks>
@@ -122,8 +122,20 @@ internal sealed class LeaseIndex(DiskIpamStore store)
         }
     }
 
-    internal static string EntryName(LeaseOwner owner) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(owner.ToString())));
+    /// <summary>
+    /// The entry's file name: the owner's record text in hex, which is collision-free and needs no hashing
+    /// (SHA-256 loads OpenSSL, about a millisecond of every process's start); only an owner too long for a
+    /// file name is hashed, and its name starts with <c>h</c>, which hex never does.
+    /// </summary>
+    internal static string EntryName(LeaseOwner owner)
+    {
+        byte[] record = Encoding.UTF8.GetBytes(owner.ToString());
+        return record.Length <= MaxPlainEntryBytes
+            ? Convert.ToHexStringLower(record)
+            : "h" + Convert.ToHexStringLower(SHA256.HashData(record));
+    }
+
+    private const int MaxPlainEntryBytes = 120;
 
     private void EnsureValid()
     {

@@ -435,4 +435,16 @@ public class DiskStoreTests
         Assert.Equal(new LeaseOwner("c1", null), DiskIpamStore.ParseOwner(" c1 \n"));
         Assert.Equal("c1\r\neth0", Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(new LeaseOwner("c1", "eth0").ToString())));
     }
+
+    [Fact]
+    public void Index_entry_names_are_plain_hex_and_long_owners_are_hashed_into_a_distinct_name_space()
+    {
+        string plain = LeaseIndex.EntryName(new LeaseOwner("c1", "eth0"));
+        Assert.Equal(Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes(new LeaseOwner("c1", "eth0").ToString())), plain);
+        string longOwner = LeaseIndex.EntryName(new LeaseOwner(new string('a', 200), "eth0"));
+        Assert.StartsWith("h", longOwner, StringComparison.Ordinal);
+        Assert.Equal(65, longOwner.Length);
+        Assert.True(LeaseIndex.EntryName(new LeaseOwner(new string('a', 112), "eth0")).Length <= 255);
+        Assert.NotEqual(LeaseIndex.EntryName(new LeaseOwner("c1", "eth0")), LeaseIndex.EntryName(new LeaseOwner("c1", "eth1")));
+    }
 }

@@ -77,6 +77,22 @@ public class SkelBlackBoxTests
         Assert.Contains("CNI protocol versions supported: 0.1.0, 0.2.0, 0.3.0, 0.3.1, 0.4.0, 1.0.0, 1.1.0", ours.Stderr, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"cniVersion":"1.0.0","name":"bb","type":"static-routes","routes":"10.0.0.0/8","prevResult":{"cniVersion":"1.0.0"}}""", "key \"routes\" has value \"10.0.0.0/8\", which is not an array")]
+    [InlineData("""{"cniVersion":"1.0.0","name":"bb","ipMasq":"yes"}""", "key \"ipMasq\" has value \"yes\", which is not a boolean")]
+    [InlineData("""{"cniVersion":"1.0.0","name":"bb",}""", "failed to decode the network configuration as JSON")]
+    public void NativeAot_binaries_word_decoding_errors_for_people_not_resource_keys(string stdin, string expected)
+    {
+        // Trimmed builds can replace framework messages by resource keys; the key, the value and the
+        // expected type must still reach the user.
+        string ours = RepoPaths.OurPlugin("static-routes");
+        ProcessResult r = Processes.Run(ours, PluginRunner.Env("ADD", "/var/run/netns/cnitest-blackbox-absent"), stdin);
+        CniError e = PluginRunner.Error(r);
+        Assert.Equal(CniErrorCode.DecodingFailure, e.Code);
+        Assert.Contains(expected, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("_", e.Message.Split(' ')[0], StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Sample_answers_VERSION_with_all_seven_versions()
     {
