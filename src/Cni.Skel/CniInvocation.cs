@@ -47,6 +47,6 @@ public sealed class CniInvocation
             env[(string)e.Key] = (string?)e.Value ?? string.Empty;
         }
 
-        return new CniInvocation(env, Console.OpenStandardInput(), Console.OpenStandardOutput(), Console.Error);
+        return new CniInvocation(env, Console.OpenStandardInput(), Console.OpenStandardOutput(), new LazyStderr());
     }
 }

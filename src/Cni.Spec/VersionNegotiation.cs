@@ -60,7 +60,29 @@ public sealed class VersionInfo
 
     /// <summary>The answer as compact UTF-8 JSON, as plugins print it.</summary>
     /// <returns>The JSON bytes.</returns>
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, SpecJsonContext.Compact.VersionInfo);
+    /// <remarks>
+    /// Written directly rather than through the serializer's metadata: VERSION is the one verb where
+    /// nothing else needs that metadata, and building it is most of a VERSION call's own work.
+    /// </remarks>
+    public byte[] ToJson()
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("cniVersion"u8, CniVersion);
+            writer.WriteStartArray("supportedVersions"u8);
+            foreach (string version in SupportedVersions)
+            {
+                writer.WriteStringValue(version);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 }
 
 /// <summary>Version negotiation between a configuration and a plugin.</summary>
