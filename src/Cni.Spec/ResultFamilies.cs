@@ -14,17 +14,13 @@ internal static class ResultFamilies
         string Name,
         CniVersion[] Versions,
         Func<byte[], CniVersion, CniResult> Read,
-        Func<CniResult, CniVersion, object> ToWire,
-        Func<object, byte[]> Serialize);
+        Action<Utf8JsonWriter, CniResult, CniVersion> Write);
 
     internal static readonly Family[] Table =
     [
-        new("0.1.0/0.2.0", [CniVersion.V0_1_0, CniVersion.V0_2_0], Read020, To020,
-            w => JsonSerializer.SerializeToUtf8Bytes((WireResult020)w, SpecJsonContext.Indented.WireResult020)),
-        new("0.3.x/0.4.0", [CniVersion.V0_3_0, CniVersion.V0_3_1, CniVersion.V0_4_0], Read040, To040,
-            w => JsonSerializer.SerializeToUtf8Bytes((WireResult040)w, SpecJsonContext.Indented.WireResult040)),
-        new("1.x", [CniVersion.V1_0_0, CniVersion.V1_1_0], Read100, To100,
-            w => JsonSerializer.SerializeToUtf8Bytes((WireResult100)w, SpecJsonContext.Indented.WireResult100)),
+        new("0.1.0/0.2.0", [CniVersion.V0_1_0, CniVersion.V0_2_0], Read020, ResultWriter.Write020),
+        new("0.3.x/0.4.0", [CniVersion.V0_3_0, CniVersion.V0_3_1, CniVersion.V0_4_0], Read040, ResultWriter.Write040),
+        new("1.x", [CniVersion.V1_0_0, CniVersion.V1_1_0], Read100, ResultWriter.Write100),
     ];
 
     public static Family For(CniVersion version)
@@ -60,8 +56,7 @@ internal static class ResultFamilies
     public static byte[] Write(CniResult result, CniVersion version)
     {
         ArgumentNullException.ThrowIfNull(result);
-        Family family = For(version);
-        return family.Serialize(family.ToWire(result, version));
+        return ResultWriter.Write(For(version).Write, result, version);
     }
 
     // ---- 0.1.0 / 0.2.0 ----
@@ -94,34 +89,6 @@ internal static class ResultFamilies
         }
     }
 
-    private static WireResult020 To020(CniResult result, CniVersion version)
-    {
-        IpConfig? v4 = result.Ips.FirstOrDefault(i => i.Address.IsIPv4);
-        IpConfig? v6 = result.Ips.FirstOrDefault(i => !i.Address.IsIPv4);
-        if (v4 is null && v6 is null)
-        {
-            throw new CniException(
-                CniErrorCode.IncompatibleVersion,
-                $"cannot convert the result to version {version}: it has no IP address, and results of that version must have one");
-        }
-
-        return new WireResult020
-        {
-            CniVersion = version.ToString(),
-            Ip4 = v4 is null ? null : LegacyIp(v4, result.Routes, AddressFamily.InterNetwork),
-            Ip6 = v6 is null ? null : LegacyIp(v6, result.Routes, AddressFamily.InterNetworkV6),
-            Dns = result.Dns,
-        };
-    }
-
-    private static WireIp020 LegacyIp(IpConfig ip, IList<CniRoute> routes, AddressFamily family) => new()
-    {
-        Ip = ip.Address,
-        Gateway = ip.Gateway,
-        Routes = NullIfEmpty(routes.Where(r => r.Destination.Address.AddressFamily == family)
-            .Select(r => new WireRoute040 { Dst = r.Destination, Gw = r.Gateway }).ToList()),
-    };
-
     // ---- 0.3.0 / 0.3.1 / 0.4.0 ----
 
     private static CniResult Read040(byte[] json, CniVersion version)
@@ -138,21 +105,6 @@ internal static class ResultFamilies
 
         return result;
     }
-
-    private static WireResult040 To040(CniResult result, CniVersion version) => new()
-    {
-        CniVersion = version.ToString(),
-        Interfaces = WriteInterfaces(result, includeV11: false),
-        Ips = NullIfEmpty(result.Ips.Select(ip => new WireIp040
-        {
-            Version = ip.Address.IsIPv4 ? "4" : "6",
-            Interface = ip.Interface,
-            Address = ip.Address,
-            Gateway = ip.Gateway,
-        }).ToList()),
-        Routes = NullIfEmpty(result.Routes.Select(r => new WireRoute040 { Dst = r.Destination, Gw = r.Gateway }).ToList()),
-        Dns = result.Dns,
-    };
 
     // ---- 1.0.0 / 1.1.0 ----
 
@@ -179,28 +131,6 @@ internal static class ResultFamilies
         }
 
         return result;
-    }
-
-    private static WireResult100 To100(CniResult result, CniVersion version)
-    {
-        bool v11 = version >= CniVersion.V1_1_0;
-        return new WireResult100
-        {
-            CniVersion = version.ToString(),
-            Interfaces = WriteInterfaces(result, v11),
-            Ips = NullIfEmpty(result.Ips.Select(ip => new WireIp100 { Interface = ip.Interface, Address = ip.Address, Gateway = ip.Gateway }).ToList()),
-            Routes = NullIfEmpty(result.Routes.Select(r => new WireRoute100
-            {
-                Dst = r.Destination,
-                Gw = r.Gateway,
-                Mtu = v11 ? r.Mtu : null,
-                AdvMss = v11 ? r.AdvMss : null,
-                Priority = v11 ? r.Priority : null,
-                Table = v11 ? r.Table : null,
-                Scope = v11 ? r.Scope : null,
-            }).ToList()),
-            Dns = result.Dns,
-        };
     }
 
     // ---- shared pieces ----
@@ -238,17 +168,6 @@ internal static class ResultFamilies
         }
     }
 
-    private static List<WireInterface>? WriteInterfaces(CniResult result, bool includeV11) =>
-        NullIfEmpty(result.Interfaces.Select(i => new WireInterface
-        {
-            Name = i.Name,
-            Mac = EmptyToNull(i.Mac),
-            Mtu = includeV11 && i.Mtu is > 0 ? i.Mtu : null,
-            Sandbox = EmptyToNull(i.Sandbox),
-            SocketPath = includeV11 ? EmptyToNull(i.SocketPath) : null,
-            PciId = includeV11 ? EmptyToNull(i.PciId) : null,
-        }).ToList());
-
     private static CniRoute FromWire(WireRoute040 r, string key) =>
         new() { Destination = r.Dst ?? throw MissingKey(key + ".dst"), Gateway = r.Gw };
 
@@ -257,5 +176,4 @@ internal static class ResultFamilies
 
     private static string? EmptyToNull(string? s) => string.IsNullOrEmpty(s) ? null : s;
 
-    private static List<T>? NullIfEmpty<T>(List<T> list) => list.Count == 0 ? null : list;
 }

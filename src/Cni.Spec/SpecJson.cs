@@ -246,7 +246,10 @@ internal sealed class DnsConfigJsonConverter : JsonConverter<DnsConfig>
         }
     }
 
-    public override void Write(Utf8JsonWriter writer, DnsConfig value, JsonSerializerOptions options)
+    public override void Write(Utf8JsonWriter writer, DnsConfig value, JsonSerializerOptions options) => WriteObject(writer, value);
+
+    /// <summary>Writes the object: empty members are left out.</summary>
+    internal static void WriteObject(Utf8JsonWriter writer, DnsConfig value)
     {
         writer.WriteStartObject();
         WriteStrings(writer, "nameservers", value.Nameservers);
