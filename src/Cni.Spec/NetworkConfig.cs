@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -25,6 +26,9 @@ namespace Cni.Spec;
 public sealed class NetworkConfig
 {
     private ReadOnlyMemory<byte> _source;
+    private LazySection<IpamConfig> _ipam;
+    private LazySection<RuntimeConfig> _runtimeConfig;
+    private LazySection<ConfigArgs> _args;
 
     /// <summary>The <c>cniVersion</c> text exactly as written, or <see langword="null"/> when absent.</summary>
     [JsonPropertyName("cniVersion")]
@@ -55,20 +59,62 @@ public sealed class NetworkConfig
     public bool? IpMasq { get; set; }
 
     /// <summary>The IPAM plugin's configuration (<c>ipam</c>).</summary>
-    [JsonPropertyName("ipam")]
-    public IpamConfig? Ipam { get; set; }
+    /// <exception cref="CniException">Reading it: a key inside has the wrong type (code 6, naming it).</exception>
+    [JsonIgnore]
+    public IpamConfig? Ipam
+    {
+        get => _ipam.Get(SpecJsonContext.Default.IpamConfig, "ipam");
+        set => _ipam.Set(value);
+    }
 
     /// <summary>DNS settings (<c>dns</c>).</summary>
     [JsonPropertyName("dns")]
     public DnsConfig? Dns { get; set; }
 
     /// <summary>Capability arguments from the runtime (<c>runtimeConfig</c>).</summary>
-    [JsonPropertyName("runtimeConfig")]
-    public RuntimeConfig? RuntimeConfig { get; set; }
+    /// <exception cref="CniException">Reading it: a key inside has the wrong type (code 6, naming it).</exception>
+    [JsonIgnore]
+    public RuntimeConfig? RuntimeConfig
+    {
+        get => _runtimeConfig.Get(SpecJsonContext.Default.RuntimeConfig, "runtimeConfig");
+        set => _runtimeConfig.Set(value);
+    }
 
     /// <summary>Extra arguments from the runtime (<c>args</c>).</summary>
+    /// <exception cref="CniException">Reading it: a key inside has the wrong type (code 6, naming it).</exception>
+    [JsonIgnore]
+    public ConfigArgs? Args
+    {
+        get => _args.Get(SpecJsonContext.Default.ConfigArgs, "args");
+        set => _args.Set(value);
+    }
+
+    // The sections a plugin may not need are kept as JSON and typed on first use: building the
+    // serializer's metadata for their types is most of what parsing a configuration costs, and a
+    // plugin pays it for every call. Parse still checks that each is an object.
+    [JsonInclude]
+    [JsonPropertyName("ipam")]
+    internal JsonElement? IpamJson
+    {
+        get => _ipam.Json(SpecJsonContext.Default.IpamConfig);
+        set => _ipam.SetJson(value);
+    }
+
+    [JsonInclude]
+    [JsonPropertyName("runtimeConfig")]
+    internal JsonElement? RuntimeConfigJson
+    {
+        get => _runtimeConfig.Json(SpecJsonContext.Default.RuntimeConfig);
+        set => _runtimeConfig.SetJson(value);
+    }
+
+    [JsonInclude]
     [JsonPropertyName("args")]
-    public ConfigArgs? Args { get; set; }
+    internal JsonElement? ArgsJson
+    {
+        get => _args.Json(SpecJsonContext.Default.ConfigArgs);
+        set => _args.SetJson(value);
+    }
 
     /// <summary>The previous plugin's result in a chain (<c>prevResult</c>), unparsed; see <see cref="GetPrevResult"/>.</summary>
     [JsonPropertyName("prevResult")]
@@ -109,6 +155,9 @@ public sealed class NetworkConfig
     {
         NetworkConfig config = SpecJson.Deserialize(utf8Json, SpecJsonContext.Default.NetworkConfig, "network configuration");
         config._source = utf8Json.ToArray();
+        config._ipam.EnsureObject("ipam");
+        config._runtimeConfig.EnsureObject("runtimeConfig");
+        config._args.EnsureObject("args");
         _ = config.CniVersion;
         ConfigRules.ValidateName(config.Name);
         if (config.Type is not null)
@@ -198,3 +247,54 @@ public sealed class IpamConfig
 public sealed record Attachment(
     [property: JsonPropertyName("containerID")] string ContainerId,
     [property: JsonPropertyName("ifname")] string IfName);
+
+/// <summary>A configuration section kept as JSON until it is read as its type, then kept as that object.</summary>
+/// <typeparam name="T">The section's type.</typeparam>
+internal struct LazySection<T>
+    where T : class
+{
+    private JsonElement? _json;
+    private T? _value;
+    private bool _typed;
+
+    public T? Get(JsonTypeInfo<T> typeInfo, string key)
+    {
+        if (!_typed)
+        {
+            _value = _json is JsonElement e && e.ValueKind == JsonValueKind.Object
+                ? SpecJson.Deserialize(Encoding.UTF8.GetBytes(e.GetRawText()), typeInfo, "network configuration", key)
+                : null;
+            _typed = true;
+        }
+
+        return _value;
+    }
+
+    public void Set(T? value)
+    {
+        _value = value;
+        _typed = true;
+    }
+
+    /// <summary>The section as JSON: the typed object when it was read or set (it may have been changed), else the text as parsed.</summary>
+    public readonly JsonElement? Json(JsonTypeInfo<T> typeInfo) =>
+        _typed ? (_value is null ? null : JsonSerializer.SerializeToElement(_value, typeInfo)) : _json;
+
+    public void SetJson(JsonElement? json)
+    {
+        _json = json is JsonElement e && e.ValueKind == JsonValueKind.Null ? null : json;
+        _value = null;
+        _typed = false;
+    }
+
+    public readonly void EnsureObject(string key)
+    {
+        if (_json is JsonElement e && e.ValueKind != JsonValueKind.Object)
+        {
+            string text = e.GetRawText();
+            throw new CniException(
+                CniErrorCode.DecodingFailure,
+                $"invalid network configuration: key \"{key}\" has value {(text.Length > 80 ? text[..77] + "..." : text)}, which is not an object");
+        }
+    }
+}

@@ -21,6 +21,9 @@ namespace Cni.Spec;
 [JsonSerializable(typeof(VersionInfo))]
 [JsonSerializable(typeof(NetworkConfig))]
 [JsonSerializable(typeof(NetworkConfigList))]
+[JsonSerializable(typeof(IpamConfig))]
+[JsonSerializable(typeof(RuntimeConfig))]
+[JsonSerializable(typeof(ConfigArgs))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(JsonObject))]
 internal sealed partial class SpecJsonContext : JsonSerializerContext
@@ -43,7 +46,7 @@ internal sealed partial class SpecJsonContext : JsonSerializerContext
 /// <summary>Deserialization that turns every failure into a <see cref="CniException"/> naming the key and value.</summary>
 internal static partial class SpecJson
 {
-    public static T Deserialize<T>(ReadOnlySpan<byte> utf8Json, JsonTypeInfo<T> typeInfo, string what)
+    public static T Deserialize<T>(ReadOnlySpan<byte> utf8Json, JsonTypeInfo<T> typeInfo, string what, string? keyPrefix = null)
     {
         if (utf8Json.IsEmpty || utf8Json.Trim(" \t\r\n"u8).IsEmpty)
         {
@@ -57,7 +60,7 @@ internal static partial class SpecJson
         }
         catch (JsonException e)
         {
-            throw Describe(e, utf8Json, what);
+            throw Describe(e, utf8Json, what, keyPrefix);
         }
         catch (Exception e) when (e is InvalidOperationException or NotSupportedException or FormatException or ArgumentException)
         {
@@ -66,13 +69,19 @@ internal static partial class SpecJson
     }
 
     /// <summary>Words a deserialization failure as "key K has value V, which is not T".</summary>
-    public static CniException Describe(JsonException e, ReadOnlySpan<byte> utf8Json, string what)
+    public static CniException Describe(JsonException e, ReadOnlySpan<byte> utf8Json, string what, string? keyPrefix = null)
     {
         string key = JsonText.KeyFromPath(e.Path);
+        if (keyPrefix is not null)
+        {
+            // A section read on its own (say runtimeConfig): name the key as the user wrote it.
+            key = e.Path is null or "$" ? keyPrefix : keyPrefix + (key.StartsWith('[') ? key : "." + key);
+        }
+
         string? value = ValueAt(utf8Json, e.Path);
         Match m = ConvertedTo().Match(e.Message);
         string message;
-        if ((e.Path is null || e.Path == "$") && value is not null && !value.StartsWith('{'))
+        if (keyPrefix is null && (e.Path is null || e.Path == "$") && value is not null && !value.StartsWith('{'))
         {
             message = $"failed to decode the {what}: expected a JSON object, found {value}";
         }
@@ -80,7 +89,7 @@ internal static partial class SpecJson
         {
             message = $"invalid {what}: key \"{key}\" has value {value}, which is not {Expected(m.Groups[1].Value)}";
         }
-        else if (e.Path is null || e.Path == "$")
+        else if (keyPrefix is null && (e.Path is null || e.Path == "$"))
         {
             string detail = e.InnerException?.Message ?? FirstSentence(e.Message);
             message = $"failed to decode the {what} as JSON: {detail}";

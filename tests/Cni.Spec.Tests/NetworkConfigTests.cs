@@ -154,7 +154,8 @@ public class NetworkConfigTests
     [InlineData("""{"cniVersion":1.0,"name":"n"}""", CniErrorCode.DecodingFailure, "key \"cniVersion\" has value 1.0, which is not a string")]
     [InlineData("""{"cniVersion":"one","name":"n"}""", CniErrorCode.DecodingFailure, "\"one\"")]
     [InlineData("""{"cniVersion":"1.0.0","name":"n","ipam":[]}""", CniErrorCode.DecodingFailure, "key \"ipam\"")]
-    [InlineData("""{"cniVersion":"1.0.0","name":"n","runtimeConfig":{"portMappings":[{"hostPort":"80"}]}}""", CniErrorCode.DecodingFailure, "key \"runtimeConfig.portMappings[0].hostPort\" has value \"80\", which is not an integer")]
+    [InlineData("""{"cniVersion":"1.0.0","name":"n","runtimeConfig":"x"}""", CniErrorCode.DecodingFailure, "key \"runtimeConfig\" has value \"x\", which is not an object")]
+    [InlineData("""{"cniVersion":"1.0.0","name":"n","args":7}""", CniErrorCode.DecodingFailure, "key \"args\" has value 7, which is not an object")]
     [InlineData("""{"cniVersion":"1.0.0","name":"n","dns":{"nameservers":"1.1.1.1"}}""", CniErrorCode.DecodingFailure, "dns.nameservers")]
     [InlineData("""{"cniVersion":"1.0.0","name":"n","capabilities":{"ips":"yes"}}""", CniErrorCode.DecodingFailure, "key \"capabilities.ips\" has value \"yes\", which is not a boolean")]
     [InlineData("""{"cniVersion":"1.0.0"}""", CniErrorCode.InvalidNetworkConfig, "missing network name")]
@@ -256,4 +257,31 @@ public class NetworkConfigTests
     [InlineData("fd00:1::/64")]
     public void Network_addresses_are_valid_subnets(string text) =>
         Assert.Equal(text, ConfigRules.ParseSubnet(text, "subnet").ToString());
+
+    [Theory]
+    [InlineData("""{"cniVersion":"1.0.0","name":"n","runtimeConfig":{"portMappings":[{"hostPort":"80"}]}}""", "key \"runtimeConfig.portMappings[0].hostPort\" has value \"80\", which is not an integer")]
+    [InlineData("""{"cniVersion":"1.0.0","name":"n","args":{"cni":{"ips":"10.0.0.1"}}}""", "key \"args.cni.ips\" has value \"10.0.0.1\", which is not an array")]
+    [InlineData("""{"cniVersion":"1.0.0","name":"n","ipam":{"type":5}}""", "key \"ipam.type\" has value 5, which is not a string")]
+    public void Sections_are_typed_when_read_and_their_errors_name_the_full_key(string json, string mention)
+    {
+        // ipam, runtimeConfig and args are typed on first use (building their metadata is most of
+        // what parsing costs); a wrong type inside them is reported then, naming the whole key.
+        NetworkConfig c = NetworkConfig.Parse(json);
+        var e = Assert.Throws<CniException>(() => (object?)c.RuntimeConfig ?? (object?)c.Args ?? c.Ipam);
+        Assert.Equal(CniErrorCode.DecodingFailure, e.Code);
+        Assert.Contains(mention, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Sections_changed_through_their_types_are_forwarded_changed_and_others_as_written()
+    {
+        NetworkConfig c = NetworkConfig.Parse(Full);
+        c.Ipam!.Type = "static";
+        c.RuntimeConfig = null;
+        JsonNode forwarded = c.ToJsonObject();
+        Assert.Equal("static", forwarded["ipam"]!["type"]!.GetValue<string>());
+        Assert.Equal("10.1.0.0/16", forwarded["ipam"]!["subnet"]!.GetValue<string>());
+        Assert.Null(forwarded["runtimeConfig"]);
+        JsonAssert.Equivalent(JsonNode.Parse(Full)!["args"]!.ToJsonString(), forwarded["args"]!.ToJsonString());
+    }
 }
