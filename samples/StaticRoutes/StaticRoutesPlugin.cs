@@ -114,7 +114,7 @@ internal sealed class StaticRoutesPlugin : ICniPlugin
             }
 
             IPAddress? gw = null;
-            if (r.Gw is not null && !IPAddress.TryParse(r.Gw, out gw))
+            if (r.Gw is not null && !IPText.TryParse(r.Gw, out gw))
             {
                 throw new CniException(CniErrorCode.InvalidNetworkConfig, $"routes[{i}].gw \"{r.Gw}\" is not an IP address");
             }

@@ -143,37 +143,6 @@ internal static class IpAddressMath
     }
 
     /// <summary>Parses a lease file name or stored address; <see langword="null"/> when it is not an address.</summary>
-    public static IPAddress? TryParse(ReadOnlySpan<char> text)
-    {
-        text = text.Trim();
-        if (text.IsEmpty || text.Contains('%') || text.Contains('/'))
-        {
-            return null;
-        }
-
-        bool v4Shape = !text.Contains(':');
-        if (v4Shape)
-        {
-            // Go's parser accepts only four decimal parts; .NET would also take "10" or "0x0a.1".
-            int dots = 0;
-            foreach (char c in text)
-            {
-                if (c == '.')
-                {
-                    dots++;
-                }
-                else if (c is < '0' or > '9')
-                {
-                    return null;
-                }
-            }
-
-            if (dots != 3)
-            {
-                return null;
-            }
-        }
-
-        return IPAddress.TryParse(text, out IPAddress? address) ? Canonicalize(address) : null;
-    }
+    public static IPAddress? TryParse(ReadOnlySpan<char> text) =>
+        Spec.IPText.TryParse(text.Trim(), out IPAddress? address) ? Canonicalize(address) : null;
 }

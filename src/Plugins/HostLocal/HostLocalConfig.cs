@@ -259,34 +259,8 @@ internal sealed class HostLocalConfig
         return dataDir;
     }
 
-    /// <summary>Strict address text: four decimal parts for IPv4 (no leading zeros), or IPv6 without a zone.</summary>
-    internal static IPAddress? ParseAddress(string text)
-    {
-        if (text.Length == 0 || text.Contains('%', StringComparison.Ordinal) || text.Contains('/', StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        if (!text.Contains(':', StringComparison.Ordinal))
-        {
-            string[] parts = text.Split('.');
-            if (parts.Length != 4)
-            {
-                return null;
-            }
-
-            foreach (string part in parts)
-            {
-                if (part.Length is 0 or > 3 || !part.All(char.IsAsciiDigit) || (part.Length > 1 && part[0] == '0') ||
-                    int.Parse(part, NumberStyles.None, CultureInfo.InvariantCulture) > 255)
-                {
-                    return null;
-                }
-            }
-        }
-
-        return IPAddress.TryParse(text, out IPAddress? address) ? address : null;
-    }
+    /// <summary>Strict address text, as the reference reads it (see <see cref="IPText"/>).</summary>
+    internal static IPAddress? ParseAddress(string text) => IPText.TryParse(text, out IPAddress? address) ? address : null;
 
     private static CniException Invalid(string message) => new(CniErrorCode.InvalidNetworkConfig, message);
 
