@@ -123,10 +123,7 @@ public class ResultTests
 
         foreach (JsonNode? route in doc["routes"]!.AsArray())
         {
-            Assert.Equal(["dst", "gw"], route!.AsObject().Select(p => p.Key).Intersect(["dst", "gw", "mtu", "advmss", "priority", "table", "scope"]).Union(["dst", "gw"]).Order());
-            Assert.Null(route["mtu"]);
-            Assert.Null(route["table"]);
-            Assert.Null(route["scope"]);
+            Assert.Empty(route!.AsObject().Select(p => p.Key).Except(["dst", "gw"]));
         }
     }
 
