@@ -1,17 +1,21 @@
 using System.Text.Json.Serialization;
 using Cni.Spec;
 
-namespace Cni.Plugins.HostLocal;
+namespace Cni.Ipam;
 
-/// <summary>The keys host-local reads from the network configuration besides the well-known ones.</summary>
+// The keys of host-local's configuration as written, before HostLocalConfig.Load checks them. Ranges are
+// Cni.Spec's IpRangeConfig, the type runtimeConfig.ipRanges uses too; addresses stay text here so that each
+// bad value fails with the reference's message rather than a decoder's.
+
+/// <summary>The configuration's <c>ipam</c> key, the only one host-local reads beside the well-known ones.</summary>
 internal sealed class HostLocalNetConf
 {
     [JsonPropertyName("ipam")]
-    public IpamSettings? Ipam { get; set; }
+    public HostLocalIpamSettings? Ipam { get; set; }
 }
 
 /// <summary>The <c>ipam</c> object as host-local defines it.</summary>
-internal sealed class IpamSettings
+internal sealed class HostLocalIpamSettings
 {
     [JsonPropertyName("type")]
     public string? Type { get; set; }
@@ -20,7 +24,7 @@ internal sealed class IpamSettings
     [JsonPropertyName("ranges")]
     public List<List<IpRangeConfig>>? Ranges { get; set; }
 
-    /// <summary>Deprecated single range at the top of <c>ipam</c>; prepended as range set 0 when <c>subnet</c> is set.</summary>
+    /// <summary>Deprecated single range at the top of <c>ipam</c>; a range set of its own when <c>subnet</c> is set.</summary>
     [JsonPropertyName("subnet")]
     public string? Subnet { get; set; }
 
