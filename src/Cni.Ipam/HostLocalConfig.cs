@@ -88,9 +88,10 @@ public sealed class HostLocalConfig
             sets.AddRange(runtimeRanges);
         }
 
-        if (!string.IsNullOrEmpty(ipam.Subnet))
+        var legacy = new IpRangeConfig { Subnet = ipam.Subnet, RangeStart = ipam.RangeStart, RangeEnd = ipam.RangeEnd, Gateway = ipam.Gateway };
+        if (!string.IsNullOrEmpty(legacy.Subnet))
         {
-            sets.Add([new IpRangeConfig { Subnet = ipam.Subnet, RangeStart = ipam.RangeStart, RangeEnd = ipam.RangeEnd, Gateway = ipam.Gateway }]);
+            sets.Add([legacy]);
         }
 
         sets.AddRange(ipam.Ranges ?? []);
@@ -100,7 +101,9 @@ public sealed class HostLocalConfig
         }
 
         // Text that is not an address fails first and without the range set's index, as the reference's
-        // JSON decoding does; then each set is validated in order.
+        // JSON decoding does (which also reads the legacy bounds when it then ignores them for want of a
+        // subnet); then each set is validated in order.
+        _ = Parse(legacy);
         List<List<ParsedRange>> parsed = [.. sets.Select(set => (set ?? []).Select(Parse).ToList())];
         List<RangeSet> rangeSets = [];
         for (int i = 0; i < parsed.Count; i++)
