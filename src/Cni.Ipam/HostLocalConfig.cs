@@ -79,6 +79,7 @@ public sealed class HostLocalConfig
         ArgumentNullException.ThrowIfNull(args);
         HostLocalNetConf conf = config.GetSettings(HostLocalJsonContext.Default.HostLocalNetConf);
         HostLocalIpamSettings ipam = conf.Ipam ?? throw Invalid("IPAM config missing 'ipam' key");
+        IpRangeConfig legacy = config.GetSettings(HostLocalJsonContext.Default.HostLocalLegacyRange).Ipam!; // decoded with the rest, as before any check
         List<IPAddress> requested = RequestedAddressesOf(config, args);
         List<CniRoute> routes = [.. (ipam.Routes ?? []).Select(ToRoute)];
 
@@ -88,7 +89,6 @@ public sealed class HostLocalConfig
             sets.AddRange(runtimeRanges);
         }
 
-        var legacy = new IpRangeConfig { Subnet = ipam.Subnet, RangeStart = ipam.RangeStart, RangeEnd = ipam.RangeEnd, Gateway = ipam.Gateway };
         if (!string.IsNullOrEmpty(legacy.Subnet))
         {
             sets.Add([legacy]);

@@ -14,7 +14,17 @@ internal sealed class HostLocalNetConf
     public HostLocalIpamSettings? Ipam { get; set; }
 }
 
-/// <summary>The <c>ipam</c> object as host-local defines it.</summary>
+/// <summary>
+/// The deprecated single range written at the top of <c>ipam</c> (<c>subnet</c>, <c>rangeStart</c>, <c>rangeEnd</c>,
+/// <c>gateway</c>): the <c>ipam</c> object read a second time, as the range it also is.
+/// </summary>
+internal sealed class HostLocalLegacyRange
+{
+    [JsonPropertyName("ipam")]
+    public IpRangeConfig? Ipam { get; set; }
+}
+
+/// <summary>The <c>ipam</c> object as host-local defines it, less the legacy range (<see cref="HostLocalLegacyRange"/>).</summary>
 internal sealed class HostLocalIpamSettings
 {
     [JsonPropertyName("type")]
@@ -23,19 +33,6 @@ internal sealed class HostLocalIpamSettings
     /// <summary>Range sets: each inner array is one pool, yielding one address per attachment.</summary>
     [JsonPropertyName("ranges")]
     public List<List<IpRangeConfig>>? Ranges { get; set; }
-
-    /// <summary>Deprecated single range at the top of <c>ipam</c>; a range set of its own when <c>subnet</c> is set.</summary>
-    [JsonPropertyName("subnet")]
-    public string? Subnet { get; set; }
-
-    [JsonPropertyName("rangeStart")]
-    public string? RangeStart { get; set; }
-
-    [JsonPropertyName("rangeEnd")]
-    public string? RangeEnd { get; set; }
-
-    [JsonPropertyName("gateway")]
-    public string? Gateway { get; set; }
 
     [JsonPropertyName("routes")]
     public List<RouteSetting>? Routes { get; set; }
@@ -73,4 +70,5 @@ internal sealed class RouteSetting
 }
 
 [JsonSerializable(typeof(HostLocalNetConf))]
+[JsonSerializable(typeof(HostLocalLegacyRange))]
 internal sealed partial class HostLocalJsonContext : JsonSerializerContext;

@@ -227,5 +227,8 @@ public class HostLocalConfigTests
     {
         Assert.Equal(CniErrorCode.DecodingFailure, Fails("\"ranges\":\"x\"").Code);
         Assert.Equal(CniErrorCode.DecodingFailure, Fails(Ok + ",\"routes\":[{\"dst\":\"0.0.0.0/0\",\"mtu\":\"big\"}]").Code);
+        CniException legacy = Fails("\"subnet\":5," + Ok);
+        Assert.Equal(CniErrorCode.DecodingFailure, legacy.Code);
+        Assert.Contains("\"ipam.subnet\"", legacy.Message, StringComparison.Ordinal);
     }
 }
