@@ -52,12 +52,13 @@ public sealed class DiskIpamStore : IIpamStore
     /// <param name="dataDirectory">The data directory (<c>ipam.dataDir</c>), or <see langword="null"/>/empty for <see cref="DefaultDataDirectory"/>.</param>
     /// <param name="networkName">The network name (the configuration's <c>name</c>).</param>
     /// <exception cref="CniException">
-    /// <see cref="CniErrorCode.InvalidNetworkConfig"/> when the name is missing or could leave the data directory
-    /// ("invalid characters found in network name", with the name as details).
+    /// <see cref="CniErrorCode.InvalidNetworkConfig"/> when the name is missing or not a valid network name
+    /// (<see cref="ConfigRules.ValidateName"/>): a valid one is a single path component that does not start with a dot,
+    /// so it can never leave the data directory or meet the owner index.
     /// </exception>
     public DiskIpamStore(string? dataDirectory, string networkName)
     {
-        IpamNames.ValidateNetworkName(networkName);
+        ConfigRules.ValidateName(networkName);
         DataDirectory = string.IsNullOrEmpty(dataDirectory) ? DefaultDataDirectory : dataDirectory;
         NetworkName = networkName;
         NetworkDirectory = Path.Combine(DataDirectory, networkName);
@@ -96,7 +97,7 @@ public sealed class DiskIpamStore : IIpamStore
                 EnsureOpen();
                 if (Posix.Flock(_lockFd, exclusive: true) != 0)
                 {
-                    throw Posix.IOError("failed to lock", Path.Combine(NetworkDirectory, LockFileName), Posix.Errno);
+                    throw Errno.IOError("failed to lock", Path.Combine(NetworkDirectory, LockFileName), Errno.Last);
                 }
 
                 _index.BeginScope();
@@ -117,7 +118,7 @@ public sealed class DiskIpamStore : IIpamStore
     {
         ArgumentNullException.ThrowIfNull(address);
         ArgumentOutOfRangeException.ThrowIfNegative(rangeSetIndex);
-        IpamNames.ValidateOwner(owner);
+        owner.Validate();
         address = IpAddressMath.Canonicalize(address);
         string name = IpAddressMath.Format(address);
         using IDisposable scope = Lock();
@@ -129,7 +130,7 @@ public sealed class DiskIpamStore : IIpamStore
         _index.BeforeModify();
         string temp = WriteTempFile(Encoding.UTF8.GetBytes(owner.ToString()), durable: true);
         int rc = Posix.LinkAt(_dirFd, temp, name);
-        int errno = Posix.Errno;
+        int errno = Errno.Last;
         Posix.UnlinkAt(_dirFd, temp);
         if (rc != 0)
         {
@@ -138,7 +139,7 @@ public sealed class DiskIpamStore : IIpamStore
                 return false;
             }
 
-            throw Posix.IOError("failed to reserve", PathOf(name), errno);
+            throw Errno.IOError("failed to reserve", PathOf(name), errno);
         }
 
         _index.Add(owner, name);
@@ -327,16 +328,16 @@ public sealed class DiskIpamStore : IIpamStore
         int fd = Posix.OpenAt(dirFd, temp, O_WRONLY | O_CREAT | O_EXCL, mode);
         if (fd < 0)
         {
-            throw Posix.IOError("failed to create", Path.Combine(dirPath, temp), Posix.Errno);
+            throw Errno.IOError("failed to create", Path.Combine(dirPath, temp), Errno.Last);
         }
 
         bool ok = Posix.WriteAll(fd, content) && (!durable || fdatasync(fd) == 0);
-        int errno = Posix.Errno;
+        int errno = Errno.Last;
         Posix.Close(fd);
         if (!ok)
         {
             Posix.UnlinkAt(dirFd, temp);
-            throw Posix.IOError("failed to write", Path.Combine(dirPath, temp), errno);
+            throw Errno.IOError("failed to write", Path.Combine(dirPath, temp), errno);
         }
 
         return temp;
@@ -352,13 +353,13 @@ public sealed class DiskIpamStore : IIpamStore
         _index.BeforeModify();
         if (Posix.UnlinkAt(_dirFd, name) != 0)
         {
-            int errno = Posix.Errno;
+            int errno = Errno.Last;
             if (errno == ENOENT)
             {
                 return false;
             }
 
-            throw Posix.IOError("failed to release", PathOf(name), errno);
+            throw Errno.IOError("failed to release", PathOf(name), errno);
         }
 
         _index.Remove(owner, name);
@@ -370,7 +371,7 @@ public sealed class DiskIpamStore : IIpamStore
         // Written in place as the reference does: it is only a hint, and an unreadable one restarts round-robin.
         string file = LastReservedPrefix + rangeSetIndex.ToString(CultureInfo.InvariantCulture);
         int fd = Posix.OpenAt(_dirFd, file, O_WRONLY | O_CREAT | O_TRUNC, 0b110_100_100);
-        if (fd < 0 && Posix.Errno is var e && (e == ELOOP || e == EISDIR))
+        if (fd < 0 && Errno.Last is var e && (e == ELOOP || e == EISDIR))
         {
             Posix.UnlinkAt(_dirFd, file); // a symbolic link is not ours to follow: replace it
             fd = Posix.OpenAt(_dirFd, file, O_WRONLY | O_CREAT | O_TRUNC, 0b110_100_100);
@@ -378,15 +379,15 @@ public sealed class DiskIpamStore : IIpamStore
 
         if (fd < 0)
         {
-            throw Posix.IOError("failed to write", PathOf(file), Posix.Errno);
+            throw Errno.IOError("failed to write", PathOf(file), Errno.Last);
         }
 
         bool ok = Posix.WriteAll(fd, Encoding.UTF8.GetBytes(name));
-        int errno = Posix.Errno;
+        int errno = Errno.Last;
         Posix.Close(fd);
         if (!ok)
         {
-            throw Posix.IOError("failed to write", PathOf(file), errno);
+            throw Errno.IOError("failed to write", PathOf(file), errno);
         }
     }
 
@@ -409,18 +410,18 @@ public sealed class DiskIpamStore : IIpamStore
         int dirFd = Posix.OpenDirectory(NetworkDirectory, noFollow: true);
         if (dirFd < 0)
         {
-            int errno = Posix.Errno;
+            int errno = Errno.Last;
             throw errno == ELOOP
                 ? new CniException(CniErrorCode.IOFailure, $"{NetworkDirectory} is a symbolic link, which the store does not follow")
-                : Posix.IOError("failed to open", NetworkDirectory, errno);
+                : Errno.IOError("failed to open", NetworkDirectory, errno);
         }
 
         int lockFd = Posix.OpenAt(dirFd, LockFileName, O_RDWR | O_CREAT, 0b111_101_000);
         if (lockFd < 0)
         {
-            int errno = Posix.Errno;
+            int errno = Errno.Last;
             Posix.Close(dirFd);
-            throw Posix.IOError("failed to open", Path.Combine(NetworkDirectory, LockFileName), errno);
+            throw Errno.IOError("failed to open", Path.Combine(NetworkDirectory, LockFileName), errno);
         }
 
         _dirFd = dirFd;
@@ -443,15 +444,15 @@ public sealed class DiskIpamStore : IIpamStore
 
             if (Posix.MkdirAt(AT_FDCWD, prefix, 0b111_101_101) != 0)
             {
-                int errno = Posix.Errno;
+                int errno = Errno.Last;
                 if (errno == EEXIST && Posix.TryStatAt(AT_FDCWD, prefix, out Tmds.Linux.stat st) && !Posix.IsDirectory(st) && !IsLinkToDirectory(prefix))
                 {
-                    throw Posix.IOError("failed to create", prefix, ENOTDIR);
+                    throw Errno.IOError("failed to create", prefix, ENOTDIR);
                 }
 
                 if (errno != EEXIST)
                 {
-                    throw Posix.IOError("failed to create", prefix, errno);
+                    throw Errno.IOError("failed to create", prefix, errno);
                 }
             }
         }

@@ -59,8 +59,8 @@ public sealed class HostLocalIpam
     /// </exception>
     public IReadOnlyList<IpAllocation> Allocate(string containerId, string ifName, IEnumerable<IPAddress>? requestedAddresses = null)
     {
-        IpamNames.ValidateContainerId(containerId);
-        IpamNames.ValidateIfName(ifName);
+        ConfigRules.ValidateContainerId(containerId);
+        ConfigRules.ValidateInterfaceName(ifName);
         List<IPAddress> requested = [];
         foreach (IPAddress address in requestedAddresses ?? [])
         {
@@ -117,8 +117,8 @@ public sealed class HostLocalIpam
     /// <returns>The released leases.</returns>
     public IReadOnlyList<Lease> Release(string containerId, string ifName)
     {
-        IpamNames.ValidateContainerId(containerId);
-        IpamNames.ValidateIfName(ifName);
+        ConfigRules.ValidateContainerId(containerId);
+        ConfigRules.ValidateInterfaceName(ifName);
         return _store.ReleaseByOwner(containerId, ifName);
     }
 
@@ -132,8 +132,8 @@ public sealed class HostLocalIpam
     /// <returns>The leases, possibly none.</returns>
     public IReadOnlyList<Lease> Find(string containerId, string ifName)
     {
-        IpamNames.ValidateContainerId(containerId);
-        IpamNames.ValidateIfName(ifName);
+        ConfigRules.ValidateContainerId(containerId);
+        ConfigRules.ValidateInterfaceName(ifName);
         return _store.FindByOwner(containerId, ifName);
     }
 

@@ -49,8 +49,8 @@ public sealed class IpAllocator
     /// <exception cref="CniException">See the remarks of <see cref="IpAllocator"/>.</exception>
     public IpAllocation Allocate(string containerId, string ifName, IPAddress? requested = null)
     {
-        IpamNames.ValidateContainerId(containerId);
-        IpamNames.ValidateIfName(ifName);
+        ConfigRules.ValidateContainerId(containerId);
+        ConfigRules.ValidateInterfaceName(ifName);
         var owner = new LeaseOwner(containerId, ifName);
         using IDisposable scope = _store.Lock();
         if (requested is not null)

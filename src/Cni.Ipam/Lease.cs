@@ -1,4 +1,5 @@
 using System.Net;
+using Cni.Spec;
 
 namespace Cni.Ipam;
 
@@ -25,6 +26,19 @@ public readonly record struct LeaseOwner(string ContainerId, string? IfName)
     /// <summary>The owner as the reference writes it into a lease file: <c>id\r\nifname</c>, or the bare ID for a legacy owner.</summary>
     /// <returns>The text.</returns>
     public override string ToString() => IfName is null ? ContainerId : ContainerId + "\r\n" + IfName;
+
+    /// <summary>
+    /// Checks the owner before a store records it, with the specification's rules (<see cref="ConfigRules"/>): a
+    /// container ID is never empty and has no line break, so the record reads back as written.
+    /// </summary>
+    internal void Validate()
+    {
+        ConfigRules.ValidateContainerId(ContainerId);
+        if (IfName is not null)
+        {
+            ConfigRules.ValidateInterfaceName(IfName);
+        }
+    }
 }
 
 /// <summary>One reserved address and its owner.</summary>

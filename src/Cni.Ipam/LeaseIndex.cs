@@ -163,7 +163,7 @@ internal sealed class LeaseIndex(DiskIpamStore store)
         int dataFd = Posix.OpenDirectory(store.DataDirectory, noFollow: false);
         if (dataFd < 0)
         {
-            throw Posix.IOError("failed to open", store.DataDirectory, Posix.Errno);
+            throw Errno.IOError("failed to open", store.DataDirectory, Errno.Last);
         }
 
         try
@@ -187,17 +187,17 @@ internal sealed class LeaseIndex(DiskIpamStore store)
     private static int OpenOrCreate(int parentFd, string name, string path)
     {
         int fd = Posix.OpenAt(parentFd, name, O_RDONLY | O_DIRECTORY, 0);
-        if (fd < 0 && Posix.Errno == ENOENT)
+        if (fd < 0 && Errno.Last == ENOENT)
         {
-            if (Posix.MkdirAt(parentFd, name, 0b111_101_101) != 0 && Posix.Errno != EEXIST)
+            if (Posix.MkdirAt(parentFd, name, 0b111_101_101) != 0 && Errno.Last != EEXIST)
             {
-                throw Posix.IOError("failed to create", path, Posix.Errno);
+                throw Errno.IOError("failed to create", path, Errno.Last);
             }
 
             fd = Posix.OpenAt(parentFd, name, O_RDONLY | O_DIRECTORY, 0);
         }
 
-        if (fd < 0 && Posix.Errno is var e && (e == ELOOP || e == ENOTDIR))
+        if (fd < 0 && Errno.Last is var e && (e == ELOOP || e == ENOTDIR))
         {
             // Not ours (a symbolic link or a file): replace it rather than follow it.
             Posix.UnlinkAt(parentFd, name);
@@ -207,7 +207,7 @@ internal sealed class LeaseIndex(DiskIpamStore store)
 
         if (fd < 0)
         {
-            throw Posix.IOError("failed to open", path, Posix.Errno);
+            throw Errno.IOError("failed to open", path, Errno.Last);
         }
 
         return fd;
@@ -217,7 +217,7 @@ internal sealed class LeaseIndex(DiskIpamStore store)
     {
         if (Posix.FStat(store.DirectoryFd, out Tmds.Linux.stat net) != 0 || Posix.FStat(_fd, out Tmds.Linux.stat idx) != 0)
         {
-            throw Posix.IOError("failed to stat", store.NetworkDirectory, Posix.Errno);
+            throw Errno.IOError("failed to stat", store.NetworkDirectory, Errno.Last);
         }
 
         return string.Join(' ', StampVersion,
@@ -290,7 +290,7 @@ internal sealed class LeaseIndex(DiskIpamStore store)
         int fd = Posix.OpenAt(_fd, StampName, O_WRONLY | O_CREAT, 0b110_100_100);
         if (fd < 0)
         {
-            throw Posix.IOError("failed to open", Path.Combine(store.IndexDirectory, StampName), Posix.Errno);
+            throw Errno.IOError("failed to open", Path.Combine(store.IndexDirectory, StampName), Errno.Last);
         }
 
         try
@@ -300,7 +300,7 @@ internal sealed class LeaseIndex(DiskIpamStore store)
             string stamp = CurrentStamp() + "\n";
             if (Posix.FStat(fd, out _) != 0 || ftruncate(fd, 0) != 0 || !Posix.WriteAll(fd, Encoding.UTF8.GetBytes(stamp)))
             {
-                throw Posix.IOError("failed to write", Path.Combine(store.IndexDirectory, StampName), Posix.Errno);
+                throw Errno.IOError("failed to write", Path.Combine(store.IndexDirectory, StampName), Errno.Last);
             }
         }
         finally
@@ -315,7 +315,7 @@ internal sealed class LeaseIndex(DiskIpamStore store)
             if (Posix.FStat(dirFd, out Tmds.Linux.stat st) != 0 ||
                 Posix.SetModificationTime(dirFd, (long)st.st_mtim.tv_sec - 1, (long)st.st_mtim.tv_nsec) != 0)
             {
-                throw Posix.IOError("failed to set the modification time of", "directory", Posix.Errno);
+                throw Errno.IOError("failed to set the modification time of", "directory", Errno.Last);
             }
         }
     }
@@ -324,9 +324,9 @@ internal sealed class LeaseIndex(DiskIpamStore store)
     {
         if (names.Count == 0)
         {
-            if (Posix.UnlinkAt(_fd, entry) != 0 && Posix.Errno != ENOENT)
+            if (Posix.UnlinkAt(_fd, entry) != 0 && Errno.Last != ENOENT)
             {
-                throw Posix.IOError("failed to remove", Path.Combine(store.IndexDirectory, entry), Posix.Errno);
+                throw Errno.IOError("failed to remove", Path.Combine(store.IndexDirectory, entry), Errno.Last);
             }
 
             return;
@@ -341,15 +341,15 @@ internal sealed class LeaseIndex(DiskIpamStore store)
         int fd = Posix.OpenAt(_fd, entry, O_WRONLY | O_CREAT | O_TRUNC, 0b110_100_100);
         if (fd < 0)
         {
-            throw Posix.IOError("failed to write", Path.Combine(store.IndexDirectory, entry), Posix.Errno);
+            throw Errno.IOError("failed to write", Path.Combine(store.IndexDirectory, entry), Errno.Last);
         }
 
         bool ok = Posix.WriteAll(fd, Encoding.UTF8.GetBytes(text.ToString()));
-        int errno = Posix.Errno;
+        int errno = Errno.Last;
         Posix.Close(fd);
         if (!ok)
         {
-            throw Posix.IOError("failed to write", Path.Combine(store.IndexDirectory, entry), errno);
+            throw Errno.IOError("failed to write", Path.Combine(store.IndexDirectory, entry), errno);
         }
     }
 

@@ -27,7 +27,7 @@ public sealed class MemoryIpamStore : IIpamStore
     public bool TryReserve(IPAddress address, LeaseOwner owner, int rangeSetIndex)
     {
         ArgumentNullException.ThrowIfNull(address);
-        IpamNames.ValidateOwner(owner);
+        owner.Validate();
         address = IpAddressMath.Canonicalize(address);
         lock (_gate)
         {

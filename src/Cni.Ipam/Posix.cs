@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using Cni.Spec;
 using Tmds.Linux;
 using static Tmds.Linux.LibC;
 
@@ -8,19 +7,15 @@ namespace Cni.Ipam;
 
 /// <summary>
 /// The few system calls the disk store needs, relative to directory descriptors so that a path is resolved
-/// once and no final component is ever followed as a symbolic link.
+/// once and no final component is ever followed as a symbolic link. Every call is Tmds.LibC's except
+/// <c>flock</c>, which it does not provide (see <see cref="FlockNative"/>); <c>errno</c> is read through
+/// <see cref="Errno"/>, and paths are marshalled by <see cref="WithPath"/> alone.
 /// </summary>
 internal static unsafe partial class Posix
 {
+    // flock(2)'s operations; Tmds.LibC declares neither the call nor its constants.
     private const int LockExclusive = 2; // LOCK_EX
     private const int LockUnlock = 8; // LOCK_UN
-
-    public static int Errno => Marshal.GetLastPInvokeError();
-
-    public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
-
-    public static CniException IOError(string what, string path, int errno) =>
-        new(CniErrorCode.IOFailure, $"{what} {path}: {Describe(errno)}");
 
     public static int OpenDirectory(string path, bool noFollow)
     {
@@ -40,34 +35,27 @@ internal static unsafe partial class Posix
     public static int LinkAt(int dirFd, string oldName, string newName) =>
         WithPath(oldName, o => WithPath(newName, n => linkat(dirFd, o, dirFd, n, 0)));
 
-    public static int RenameAt(int dirFd, string oldName, string newName) => RenameAtNative(dirFd, oldName, dirFd, newName);
-
     /// <summary>fstatat without following; returns false when the entry does not exist.</summary>
-    public static bool TryStatAt(int dirFd, string name, out Tmds.Linux.stat st)
+    public static bool TryStatAt(int dirFd, string name, out stat st)
     {
-        Tmds.Linux.stat s = default;
-        byte[] path = Utf8z(name);
-        int rc;
-        fixed (byte* p = path)
-        {
-            rc = fstatat(dirFd, p, &s, AT_SYMLINK_NOFOLLOW);
-        }
-
+        stat s = default;
+        stat* ps = &s;
+        int rc = WithPath(name, p => fstatat(dirFd, p, ps, AT_SYMLINK_NOFOLLOW));
         st = s;
         return rc == 0;
     }
 
-    public static int FStat(int fd, out Tmds.Linux.stat st)
+    public static int FStat(int fd, out stat st)
     {
-        Tmds.Linux.stat s = default;
+        stat s = default;
         int rc = fstat(fd, &s);
         st = s;
         return rc;
     }
 
-    public static bool IsRegular(in Tmds.Linux.stat st) => ((ushort)st.st_mode & 0xF000) == 0x8000;
+    public static bool IsRegular(in stat st) => S_ISREG(st.st_mode);
 
-    public static bool IsDirectory(in Tmds.Linux.stat st) => ((ushort)st.st_mode & 0xF000) == 0x4000;
+    public static bool IsDirectory(in stat st) => S_ISDIR(st.st_mode);
 
     /// <summary>Sets a descriptor's modification time (access time untouched).</summary>
     public static int SetModificationTime(int fd, long seconds, long nanoseconds)
@@ -80,16 +68,7 @@ internal static unsafe partial class Posix
         return futimens(fd, times);
     }
 
-    public static int Flock(int fd, bool exclusive)
-    {
-        int rc;
-        do
-        {
-            rc = FlockNative(fd, exclusive ? LockExclusive : LockUnlock);
-        }
-        while (rc == -1 && Errno == EINTR);
-        return rc;
-    }
+    public static int Flock(int fd, bool exclusive) => Retry(() => FlockNative(fd, exclusive ? LockExclusive : LockUnlock));
 
     public static void Close(int fd)
     {
@@ -110,7 +89,7 @@ internal static unsafe partial class Posix
                 long n = write(fd, p + offset, data.Length - offset);
                 if (n < 0)
                 {
-                    if (Errno == EINTR)
+                    if (Errno.Last == EINTR)
                     {
                         continue;
                     }
@@ -137,7 +116,7 @@ internal static unsafe partial class Posix
 
         try
         {
-            if (FStat(fd, out Tmds.Linux.stat st) != 0 || !IsRegular(st))
+            if (FStat(fd, out stat st) != 0 || !IsRegular(st))
             {
                 return null;
             }
@@ -149,7 +128,7 @@ internal static unsafe partial class Posix
                 while (total < buffer.Length)
                 {
                     long n = read(fd, p + total, buffer.Length - total);
-                    if (n < 0 && Errno == EINTR)
+                    if (n < 0 && Errno.Last == EINTR)
                     {
                         continue;
                     }
@@ -178,10 +157,11 @@ internal static unsafe partial class Posix
         {
             rc = call();
         }
-        while (rc == -1 && Errno == EINTR);
+        while (rc == -1 && Errno.Last == EINTR);
         return rc;
     }
 
+    /// <summary>Calls <paramref name="call"/> with <paramref name="path"/> as the NUL-terminated UTF-8 the system takes.</summary>
     private static int WithPath(string path, PathCall call)
     {
         int max = Encoding.UTF8.GetMaxByteCount(path.Length) + 1;
@@ -194,18 +174,10 @@ internal static unsafe partial class Posix
         }
     }
 
-    private static byte[] Utf8z(string path)
-    {
-        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(path) + 1];
-        Encoding.UTF8.GetBytes(path, bytes);
-        return bytes;
-    }
-
     private delegate int PathCall(byte* path);
 
+    // Tmds.LibC 0.5.0 has no flock(2), only lockf/fcntl record locks, which do not exclude an flock holder:
+    // the Go host-local plugin locks the network directory's lock file with flock, and so must we.
     [LibraryImport("libc", EntryPoint = "flock", SetLastError = true)]
     private static partial int FlockNative(int fd, int operation);
-
-    [LibraryImport("libc", EntryPoint = "renameat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int RenameAtNative(int oldDirFd, string oldPath, int newDirFd, string newPath);
 }

@@ -17,7 +17,10 @@ public sealed record ResolvConf(IReadOnlyList<string> Nameservers, string? Domai
     /// <summary>Reads and parses a file.</summary>
     /// <param name="path">The file, e.g. <c>/etc/resolv.conf</c>.</param>
     /// <returns>The settings.</returns>
-    /// <exception cref="CniException"><see cref="CniErrorCode.IOFailure"/> when the file cannot be read ("open PATH: reason").</exception>
+    /// <exception cref="CniException">
+    /// <see cref="CniErrorCode.IOFailure"/> when the file cannot be read: "open PATH: reason", with the reason as
+    /// the reference words it ("no such file or directory", "permission denied").
+    /// </exception>
     public static ResolvConf Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -28,10 +31,40 @@ public sealed record ResolvConf(IReadOnlyList<string> Nameservers, string? Domai
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CniException(CniErrorCode.IOFailure, $"open {path}: {e.Message}", null, e);
+            // The system's words rather than the exception's, which trimmed NativeAOT builds may reduce to a resource key.
+            string reason = e switch
+            {
+                FileNotFoundException or DirectoryNotFoundException => "no such file or directory",
+                UnauthorizedAccessException => "permission denied",
+                _ => e.Message,
+            };
+            throw new CniException(CniErrorCode.IOFailure, $"open {path}: {reason}", null, e);
         }
 
         return Parse(text);
+    }
+
+    /// <summary>The settings as a result's <c>dns</c>.</summary>
+    /// <returns>A new <see cref="DnsConfig"/> with the name servers, domain, search domains and options.</returns>
+    public DnsConfig ToDnsConfig()
+    {
+        var dns = new DnsConfig { Domain = Domain };
+        foreach (string s in Nameservers)
+        {
+            dns.Nameservers.Add(s);
+        }
+
+        foreach (string s in Search)
+        {
+            dns.Search.Add(s);
+        }
+
+        foreach (string s in Options)
+        {
+            dns.Options.Add(s);
+        }
+
+        return dns;
     }
 
     /// <summary>Parses the text of a <c>resolv.conf</c> file.</summary>

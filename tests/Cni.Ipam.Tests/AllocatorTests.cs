@@ -227,6 +227,8 @@ public class AllocatorTests
     [InlineData("c1", "a/b", CniErrorCode.InvalidEnvironmentVariables)]
     [InlineData("c1", "..", CniErrorCode.InvalidEnvironmentVariables)]
     [InlineData("c1", "e\r\nx", CniErrorCode.InvalidEnvironmentVariables)]
+    [InlineData("c1", "sixteen-chars-xx", CniErrorCode.InvalidEnvironmentVariables)]
+    [InlineData("c1", "x:y", CniErrorCode.InvalidEnvironmentVariables)]
     public void Bad_container_ids_and_interface_names_are_refused(string id, string ifName, CniErrorCode code)
     {
         var store = new MemoryIpamStore();

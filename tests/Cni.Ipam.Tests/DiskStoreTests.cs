@@ -59,11 +59,12 @@ public class DiskStoreTests
         {
             CniException e = Assert.Throws<CniException>(() => new DiskIpamStore(dir.Path, name));
             Assert.Equal(CniErrorCode.InvalidNetworkConfig, e.Code);
-            Assert.Equal("invalid characters found in network name", e.Message);
-            Assert.Equal(name, e.Details);
+            Assert.StartsWith($"invalid network name \"{name}\": it must start with a letter or digit", e.Message, StringComparison.Ordinal);
         }
 
-        Assert.Equal("missing network name", Assert.Throws<CniException>(() => new DiskIpamStore(dir.Path, "")).Message);
+        CniException missing = Assert.Throws<CniException>(() => new DiskIpamStore(dir.Path, ""));
+        Assert.Equal(CniErrorCode.InvalidNetworkConfig, missing.Code);
+        Assert.StartsWith("missing network name", missing.Message, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
         Assert.False(Directory.Exists(Path.Combine(Path.GetDirectoryName(dir.Path)!, "evil")));
     }

@@ -8,6 +8,7 @@ namespace Cni.Plugins.HostLocal;
 /// The host-local IPAM plugin: leases addresses from the configured range sets in files under
 /// <c>&lt;dataDir&gt;/&lt;network name&gt;/</c>, in the reference plugin's layout, so either binary can take over
 /// a node's leases. ADD, DEL and CHECK behave as the reference; GC and STATUS (spec 1.1.0) are ours.
+/// The configuration is Cni.Ipam's <see cref="HostLocalConfig"/>, the leases its <see cref="HostLocalIpam"/>.
 /// </summary>
 internal sealed class HostLocalPlugin : ICniPlugin
 {
@@ -16,15 +17,10 @@ internal sealed class HostLocalPlugin : ICniPlugin
     public CniResult Add(AddRequest request)
     {
         HostLocalConfig config = HostLocalConfig.Load(request.Config, request.Args);
-        var result = new CniResult();
-        if (config.ResolvConf is not null)
-        {
-            result.Dns = ToDns(LoadResolvConf(config.ResolvConf));
-        }
-
-        using DiskIpamStore store = OpenStore(config);
+        var result = new CniResult { Dns = config.LoadDns() ?? new() };
+        using DiskIpamStore store = config.OpenStore();
         var ipam = new HostLocalIpam(store, config.RangeSets);
-        foreach (IpAllocation allocation in ipam.Allocate(request.ContainerId, request.IfName, config.RequestedIps))
+        foreach (IpAllocation allocation in ipam.Allocate(request.ContainerId, request.IfName, config.RequestedAddresses))
         {
             result.Ips.Add(new IpConfig { Address = new IPCidr(allocation.Address, allocation.PrefixLength), Gateway = allocation.Gateway });
         }
@@ -40,7 +36,7 @@ internal sealed class HostLocalPlugin : ICniPlugin
     public void Delete(DeleteRequest request)
     {
         HostLocalConfig config = HostLocalConfig.Load(request.Config, request.Args);
-        using DiskIpamStore store = OpenStore(config);
+        using DiskIpamStore store = config.OpenStore();
         var ipam = new HostLocalIpam(store, config.RangeSets);
 
         // The reference releases once per range set; the passes after the first release the legacy
@@ -54,7 +50,7 @@ internal sealed class HostLocalPlugin : ICniPlugin
     public void Check(CheckRequest request)
     {
         HostLocalConfig config = HostLocalConfig.Load(request.Config, request.Args);
-        using DiskIpamStore store = OpenStore(config);
+        using DiskIpamStore store = config.OpenStore();
         var ipam = new HostLocalIpam(store, config.RangeSets);
         if (ipam.Find(request.ContainerId, request.IfName).Count == 0)
         {
@@ -65,61 +61,19 @@ internal sealed class HostLocalPlugin : ICniPlugin
     public void Status(StatusRequest request)
     {
         HostLocalConfig config = HostLocalConfig.Load(request.Config, request.Args);
-        using DiskIpamStore store = OpenStore(config);
+        using DiskIpamStore store = config.OpenStore();
         new HostLocalIpam(store, config.RangeSets).CheckStatus();
     }
 
     public void GarbageCollect(GcRequest request)
     {
         HostLocalConfig config = HostLocalConfig.Load(request.Config, request.Args);
-        using DiskIpamStore store = OpenStore(config);
+        using DiskIpamStore store = config.OpenStore();
         var ipam = new HostLocalIpam(store, config.RangeSets);
         IReadOnlyList<Lease> released = ipam.CollectGarbage(request.ValidAttachments.Select(a => new LeaseOwner(a.ContainerId, a.IfName)));
         foreach (Lease lease in released)
         {
             request.Log.WriteLine($"host-local: GC released {lease.Address} held by {lease.Owner.ContainerId}{(lease.Owner.IfName is null ? string.Empty : "/" + lease.Owner.IfName)}");
         }
-    }
-
-    private static DiskIpamStore OpenStore(HostLocalConfig config) => new(config.DataDir, config.NetworkName);
-
-    private static ResolvConf LoadResolvConf(string path)
-    {
-        try
-        {
-            return ResolvConf.Load(path);
-        }
-        catch (CniException e) when (e.InnerException is not null)
-        {
-            // The reference's text: "open PATH: no such file or directory".
-            string reason = e.InnerException switch
-            {
-                FileNotFoundException or DirectoryNotFoundException => "no such file or directory",
-                UnauthorizedAccessException => "permission denied",
-                _ => e.InnerException.Message,
-            };
-            throw new CniException(e.Code, $"open {path}: {reason}", e.Details, e);
-        }
-    }
-
-    private static DnsConfig ToDns(ResolvConf conf)
-    {
-        var dns = new DnsConfig { Domain = conf.Domain };
-        foreach (string s in conf.Nameservers)
-        {
-            dns.Nameservers.Add(s);
-        }
-
-        foreach (string s in conf.Search)
-        {
-            dns.Search.Add(s);
-        }
-
-        foreach (string s in conf.Options)
-        {
-            dns.Options.Add(s);
-        }
-
-        return dns;
     }
 }

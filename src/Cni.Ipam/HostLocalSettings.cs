@@ -1,17 +1,31 @@
 using System.Text.Json.Serialization;
 using Cni.Spec;
 
-namespace Cni.Plugins.HostLocal;
+namespace Cni.Ipam;
 
-/// <summary>The keys host-local reads from the network configuration besides the well-known ones.</summary>
+// The keys of host-local's configuration as written, before HostLocalConfig.Load checks them. Ranges are
+// Cni.Spec's IpRangeConfig, the type runtimeConfig.ipRanges uses too; addresses stay text here so that each
+// bad value fails with the reference's message rather than a decoder's.
+
+/// <summary>The configuration's <c>ipam</c> key, the only one host-local reads beside the well-known ones.</summary>
 internal sealed class HostLocalNetConf
 {
     [JsonPropertyName("ipam")]
-    public IpamSettings? Ipam { get; set; }
+    public HostLocalIpamSettings? Ipam { get; set; }
 }
 
-/// <summary>The <c>ipam</c> object as host-local defines it.</summary>
-internal sealed class IpamSettings
+/// <summary>
+/// The deprecated single range written at the top of <c>ipam</c> (<c>subnet</c>, <c>rangeStart</c>, <c>rangeEnd</c>,
+/// <c>gateway</c>): the <c>ipam</c> object read a second time, as the range it also is.
+/// </summary>
+internal sealed class HostLocalLegacyRange
+{
+    [JsonPropertyName("ipam")]
+    public IpRangeConfig? Ipam { get; set; }
+}
+
+/// <summary>The <c>ipam</c> object as host-local defines it, less the legacy range (<see cref="HostLocalLegacyRange"/>).</summary>
+internal sealed class HostLocalIpamSettings
 {
     [JsonPropertyName("type")]
     public string? Type { get; set; }
@@ -19,19 +33,6 @@ internal sealed class IpamSettings
     /// <summary>Range sets: each inner array is one pool, yielding one address per attachment.</summary>
     [JsonPropertyName("ranges")]
     public List<List<IpRangeConfig>>? Ranges { get; set; }
-
-    /// <summary>Deprecated single range at the top of <c>ipam</c>; prepended as range set 0 when <c>subnet</c> is set.</summary>
-    [JsonPropertyName("subnet")]
-    public string? Subnet { get; set; }
-
-    [JsonPropertyName("rangeStart")]
-    public string? RangeStart { get; set; }
-
-    [JsonPropertyName("rangeEnd")]
-    public string? RangeEnd { get; set; }
-
-    [JsonPropertyName("gateway")]
-    public string? Gateway { get; set; }
 
     [JsonPropertyName("routes")]
     public List<RouteSetting>? Routes { get; set; }
@@ -69,4 +70,5 @@ internal sealed class RouteSetting
 }
 
 [JsonSerializable(typeof(HostLocalNetConf))]
+[JsonSerializable(typeof(HostLocalLegacyRange))]
 internal sealed partial class HostLocalJsonContext : JsonSerializerContext;
