@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Tmds.Linux;
 
 namespace Cni.Netlink;
 
@@ -68,8 +69,8 @@ public sealed partial class RtnlSocket : IDisposable
         try
         {
             // Extended ACK: the kernel explains EINVAL and friends. Capped ACK: it does not echo our payload.
-            Check(Interop.SetOption(fd, Interop.SOL_NETLINK, Interop.NETLINK_EXT_ACK, 1), "setsockopt(NETLINK_EXT_ACK)");
-            Check(Interop.SetOption(fd, Interop.SOL_NETLINK, Interop.NETLINK_CAP_ACK, 1), "setsockopt(NETLINK_CAP_ACK)");
+            Check(Interop.SetNetlinkOption(fd, Interop.NETLINK_EXT_ACK, 1), "setsockopt(NETLINK_EXT_ACK)");
+            Check(Interop.SetNetlinkOption(fd, Interop.NETLINK_CAP_ACK, 1), "setsockopt(NETLINK_CAP_ACK)");
             Check(Interop.SetReceiveTimeout(fd, ReceiveTimeout), "setsockopt(SO_RCVTIMEO)");
             Check(Interop.Bind(fd, out uint portId), "bind(AF_NETLINK)");
             return new RtnlSocket(fd, portId);
@@ -252,7 +253,7 @@ public sealed partial class RtnlSocket : IDisposable
 
                     if (message.Type is (ushort)NetlinkMessageType.Overrun)
                     {
-                        throw new NetlinkException(NetlinkException.ENOBUFS, requestType, null, "the kernel reported an overrun");
+                        throw new NetlinkException(LibC.ENOBUFS, requestType, null, "the kernel reported an overrun");
                     }
 
                     collector?.Append(message.Bytes);
@@ -274,12 +275,12 @@ public sealed partial class RtnlSocket : IDisposable
             long size = Interop.Receive(_fd, default, peek: true, out int errno);
             if (size < 0)
             {
-                if (errno == NetlinkException.EINTR)
+                if (errno == LibC.EINTR)
                 {
                     continue;
                 }
 
-                throw new NetlinkException(errno, requestType, null, errno == NetlinkException.EAGAIN ? $"no answer within {ReceiveTimeout.TotalSeconds:0} s" : "recv");
+                throw new NetlinkException(errno, requestType, null, errno == LibC.EAGAIN ? $"no answer within {ReceiveTimeout.TotalSeconds:0} s" : "recv");
             }
 
             if (size > _receiveBuffer.Length)
@@ -290,7 +291,7 @@ public sealed partial class RtnlSocket : IDisposable
             long received = Interop.Receive(_fd, _receiveBuffer, peek: false, out errno);
             if (received < 0)
             {
-                if (errno == NetlinkException.EINTR)
+                if (errno == LibC.EINTR)
                 {
                     continue;
                 }
