@@ -1,3 +1,4 @@
+using Cni.Netlink.Protocol;
 using Tmds.Linux;
 
 namespace Cni.Netlink;
@@ -70,26 +71,8 @@ public sealed class NetlinkException : IOException
 
     private static string Format(int errorCode, ushort requestType, string? kernelMessage, string? context)
     {
-        string request = requestType == 0 ? "netlink request" : RequestName(requestType);
+        string request = requestType == 0 ? "netlink request" : RtmTypeNames.Of(requestType);
         string text = $"{request}{(context is null ? "" : " (" + context + ")")} failed: {Errno.Describe(errorCode)}";
         return string.IsNullOrEmpty(kernelMessage) ? text : $"{text}: {kernelMessage}";
     }
-
-    internal static string RequestName(ushort type) => (RtmType)type switch
-    {
-        RtmType.NewLink => "RTM_NEWLINK",
-        RtmType.DelLink => "RTM_DELLINK",
-        RtmType.GetLink => "RTM_GETLINK",
-        RtmType.SetLink => "RTM_SETLINK",
-        RtmType.NewAddress => "RTM_NEWADDR",
-        RtmType.DelAddress => "RTM_DELADDR",
-        RtmType.GetAddress => "RTM_GETADDR",
-        RtmType.NewRoute => "RTM_NEWROUTE",
-        RtmType.DelRoute => "RTM_DELROUTE",
-        RtmType.GetRoute => "RTM_GETROUTE",
-        RtmType.NewNeighbour => "RTM_NEWNEIGH",
-        RtmType.DelNeighbour => "RTM_DELNEIGH",
-        RtmType.GetNeighbour => "RTM_GETNEIGH",
-        _ => "netlink message type " + type.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
 }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Cni.Netlink.Protocol;
 using Tmds.Linux;
 
 namespace Cni.Netlink;
@@ -316,59 +317,58 @@ public sealed partial class RtnlSocket : IDisposable
 
         return new NetlinkException(errno, requestType, text, null);
     }
-}
 
-/// <summary>
-/// The reply messages of a <see cref="RtnlSocket.Get(ReadOnlySpan{byte})"/> or
-/// <see cref="RtnlSocket.Dump(ReadOnlySpan{byte})"/>, held in a pooled buffer until disposed.
-/// </summary>
-public sealed class NetlinkReply : IDisposable
-{
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-    private int _length;
-    internal byte[]? RequestCopy;
+    // ---- shared by the typed operations in the object folders
 
-    internal NetlinkReply()
+    private delegate T Parser<T>(NetlinkMessage message);
+
+    private void Execute(ReadOnlySpan<byte> request, string? context)
     {
-    }
-
-    /// <summary>True when the dump was still marked <c>NLM_F_DUMP_INTR</c> after every attempt: the data may be inconsistent.</summary>
-    public bool Interrupted { get; internal set; }
-
-    /// <summary>The reply messages, back to back.</summary>
-    public ReadOnlySpan<byte> Bytes => _buffer.AsSpan(0, _length);
-
-    /// <summary>Enumerates the reply messages.</summary>
-    /// <returns>A reader over <see cref="Bytes"/>.</returns>
-    public NetlinkMessageReader GetMessages() => new(Bytes);
-
-    /// <summary>Returns the buffer to the pool.</summary>
-    public void Dispose()
-    {
-        byte[] buffer = _buffer;
-        _buffer = [];
-        _length = 0;
-        if (buffer.Length > 0)
+        try
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Transact(request, null, out _);
+        }
+        catch (NetlinkException e) when (context is not null && e.RequestType != 0)
+        {
+            throw new NetlinkException(e.ErrorCode, e.RequestType, e.KernelMessage, context);
         }
     }
 
-    internal void Clear() => _length = 0;
-
-    internal void Append(ReadOnlySpan<byte> message)
+    private T GetOne<T>(ReadOnlySpan<byte> request, Parser<T> parse, string context)
     {
-        int needed = _length + NetlinkWriter.Align(message.Length);
-        if (needed > _buffer.Length)
+        NetlinkReply reply;
+        try
         {
-            byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
-            _buffer.AsSpan(0, _length).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
+            reply = Get(request);
+        }
+        catch (NetlinkException e) when (e.RequestType != 0)
+        {
+            throw new NetlinkException(e.ErrorCode, e.RequestType, e.KernelMessage, context);
         }
 
-        message.CopyTo(_buffer.AsSpan(_length));
-        _buffer.AsSpan(_length + message.Length, NetlinkWriter.Align(message.Length) - message.Length).Clear();
-        _length = needed;
+        using (reply)
+        {
+            foreach (NetlinkMessage message in reply.GetMessages())
+            {
+                return parse(message);
+            }
+        }
+
+        throw NetlinkException.Malformed("the kernel answered a GET with no message");
+    }
+
+    private List<T> DumpAll<T>(ReadOnlySpan<byte> request, ushort type, Parser<T> parse)
+    {
+        var items = new List<T>();
+        using NetlinkReply reply = Dump(request);
+        foreach (NetlinkMessage message in reply.GetMessages())
+        {
+            if (message.Type == type)
+            {
+                items.Add(parse(message));
+            }
+        }
+
+        return items;
     }
 }

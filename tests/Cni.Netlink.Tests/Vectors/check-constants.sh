@@ -3,13 +3,13 @@
 # uapi headers installed on this machine (linux-libc-dev), by compiling static asserts with gcc.
 # Usage: tests/Cni.Netlink.Tests/Vectors/check-constants.sh
 set -euo pipefail
-src=$(cd "$(dirname "$0")/../../../src/Cni.Netlink/Protocol" && pwd)
+src=$(cd "$(dirname "$0")/../../../src/Cni.Netlink" && pwd)
 c=$(mktemp --suffix=.c)
 trap 'rm -f "$c" "${c%.c}.o"' EXIT
 python3 - "$src" >"$c" <<'PY'
 import glob, re, sys
 print('#include <linux/netlink.h>\n#include <linux/rtnetlink.h>\n#include <linux/if_link.h>\n#include <linux/if_addr.h>\n#include <linux/neighbour.h>\n#include <linux/if_bridge.h>\n#include <linux/veth.h>\n#include <linux/if.h>\n#include <sys/socket.h>\nint main(void){')
-for f in glob.glob(sys.argv[1] + '/*.cs'):
+for f in glob.glob(sys.argv[1] + "/**/*.cs", recursive=True):
     for name, val in re.findall(r'<summary><c>([A-Z0-9_]+)</c>[^\n]*\n\s+\w+ = (0x[0-9a-fA-F]+|\d+),', open(f).read()):
         print(f'_Static_assert({name} == {val}, "{name}");')
 print('return 0;}')
