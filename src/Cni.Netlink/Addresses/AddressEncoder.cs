@@ -7,6 +7,19 @@ namespace Cni.Netlink;
 /// <summary>The address requests, written as <c>ip addr</c> writes them.</summary>
 internal static class AddressEncoder
 {
+    // ip addr add|del ADDR/PREFIX [brd +] dev DEV [nodad] [noprefixroute] [scope S] [label L]
+    //
+    // +--------------------------------------------------------------------------------------------------------------+
+    // | nlmsghdr   RTM_NEWADDR NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL | RTM_DELADDR NLM_F_REQUEST|NLM_F_ACK |
+    // +--------------------------------------------------------------------------------------------------------------+
+    // | ifaddrmsg  family, prefixlen, flags (if they fit 8 bits), scope, index                                       |
+    // +--------------------------------------------------------------------------------------------------------------+
+    // | IFA_LOCAL                     4 or 16 bytes                                                                  |
+    // | IFA_ADDRESS                   4 or 16 bytes                                                                  |
+    // | IFA_FLAGS                     u32                   if the flags need more than 8 bits                       |
+    // | IFA_BROADCAST                 4 bytes               add, IPv4, prefix < 31 or given                          |
+    // | IFA_LABEL                     "LABEL\0"             if Label set                                             |
+    // +--------------------------------------------------------------------------------------------------------------+
     public static int Address(Span<byte> buffer, uint sequence, bool add, int index, IPAddress address, int prefixLength, AddressOptions? options)
     {
         NetlinkAddressFamily family = NetlinkAddressFamilies.Of(address);
@@ -58,6 +71,13 @@ internal static class AddressEncoder
         return new IPAddress(bytes);
     }
 
+    // ip [-4|-6] addr show
+    //
+    // +--------------------------------------------------+
+    // | nlmsghdr   RTM_GETADDR  NLM_F_REQUEST|NLM_F_DUMP |
+    // +--------------------------------------------------+
+    // | ifaddrmsg  family (0 for both)                   |
+    // +--------------------------------------------------+
     public static int DumpAddresses(Span<byte> buffer, uint sequence, NetlinkAddressFamily family)
     {
         var w = new NetlinkWriter(buffer);

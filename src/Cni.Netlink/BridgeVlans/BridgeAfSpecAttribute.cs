@@ -1,4 +1,3 @@
-using Cni.Netlink;
 
 namespace Cni.Netlink.Protocol;
 

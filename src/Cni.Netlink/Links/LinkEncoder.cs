@@ -8,6 +8,16 @@ internal static class LinkEncoder
 {
     private const RtExtFilter GetLinkFilter = RtExtFilter.VirtualFunctions | RtExtFilter.SkipStats;
 
+    // ip link show dev NAME (the lookup ip sends first)
+    //
+    // +--------------------------------------------------------------------------------+
+    // | nlmsghdr   RTM_GETLINK  NLM_F_REQUEST                                          |
+    // +--------------------------------------------------------------------------------+
+    // | ifinfomsg  family 0, index 0                                                   |
+    // +--------------------------------------------------------------------------------+
+    // | IFLA_EXT_MASK                 u32                   RTEXT_FILTER_VF|SKIP_STATS |
+    // | IFLA_IFNAME                   "NAME\0"                                         |
+    // +--------------------------------------------------------------------------------+
     public static int GetLinkByName(Span<byte> buffer, uint sequence, string name)
     {
         var w = new NetlinkWriter(buffer);
@@ -18,6 +28,15 @@ internal static class LinkEncoder
         return w.EndMessage();
     }
 
+    // ip link show (one link, by index)
+    //
+    // +--------------------------------------------------------------------------------+
+    // | nlmsghdr   RTM_GETLINK  NLM_F_REQUEST                                          |
+    // +--------------------------------------------------------------------------------+
+    // | ifinfomsg  family 0, index INDEX                                               |
+    // +--------------------------------------------------------------------------------+
+    // | IFLA_EXT_MASK                 u32                   RTEXT_FILTER_VF|SKIP_STATS |
+    // +--------------------------------------------------------------------------------+
     public static int GetLinkByIndex(Span<byte> buffer, uint sequence, int index)
     {
         var w = new NetlinkWriter(buffer);
@@ -27,6 +46,15 @@ internal static class LinkEncoder
         return w.EndMessage();
     }
 
+    // ip link show
+    //
+    // +---------------------------------------------------------------------+
+    // | nlmsghdr   RTM_GETLINK  NLM_F_REQUEST|NLM_F_DUMP                    |
+    // +---------------------------------------------------------------------+
+    // | ifinfomsg  family AF_PACKET, index 0                                |
+    // +---------------------------------------------------------------------+
+    // | IFLA_EXT_MASK                 u32                   RTEXT_FILTER_VF |
+    // +---------------------------------------------------------------------+
     public static int DumpLinks(Span<byte> buffer, uint sequence)
     {
         var w = new NetlinkWriter(buffer);
@@ -36,6 +64,13 @@ internal static class LinkEncoder
         return w.EndMessage();
     }
 
+    // ip link set DEV up|down|promisc on|off
+    //
+    // +------------------------------------------------------------+
+    // | nlmsghdr   RTM_NEWLINK  NLM_F_REQUEST|NLM_F_ACK            |
+    // +------------------------------------------------------------+
+    // | ifinfomsg  index INDEX, ifi_flags FLAGS, ifi_change CHANGE |
+    // +------------------------------------------------------------+
     public static int SetLinkFlags(Span<byte> buffer, uint sequence, int index, InterfaceFlags flags, InterfaceFlags change)
     {
         var w = new NetlinkWriter(buffer);
@@ -44,6 +79,15 @@ internal static class LinkEncoder
         return w.EndMessage();
     }
 
+    // ip link set DEV master M | nomaster | mtu N | netns NS
+    //
+    // +-------------------------------------------------+
+    // | nlmsghdr   RTM_NEWLINK  NLM_F_REQUEST|NLM_F_ACK |
+    // +-------------------------------------------------+
+    // | ifinfomsg  index INDEX                          |
+    // +-------------------------------------------------+
+    // | IFLA_MASTER|IFLA_MTU|IFLA_NET_NS_FDu32          |
+    // +-------------------------------------------------+
     public static int SetLinkUInt32(Span<byte> buffer, uint sequence, int index, IfLinkAttribute attribute, uint value)
     {
         var w = new NetlinkWriter(buffer);
@@ -53,6 +97,15 @@ internal static class LinkEncoder
         return w.EndMessage();
     }
 
+    // ip link set DEV address MAC
+    //
+    // +-------------------------------------------------+
+    // | nlmsghdr   RTM_NEWLINK  NLM_F_REQUEST|NLM_F_ACK |
+    // +-------------------------------------------------+
+    // | ifinfomsg  index INDEX                          |
+    // +-------------------------------------------------+
+    // | IFLA_ADDRESS                  6 bytes           |
+    // +-------------------------------------------------+
     public static int SetLinkAddress(Span<byte> buffer, uint sequence, int index, PhysicalAddress mac)
     {
         var w = new NetlinkWriter(buffer);
@@ -62,6 +115,15 @@ internal static class LinkEncoder
         return w.EndMessage();
     }
 
+    // ip link set DEV name NAME
+    //
+    // +-------------------------------------------------+
+    // | nlmsghdr   RTM_NEWLINK  NLM_F_REQUEST|NLM_F_ACK |
+    // +-------------------------------------------------+
+    // | ifinfomsg  index INDEX                          |
+    // +-------------------------------------------------+
+    // | IFLA_IFNAME                   "NAME\0"          |
+    // +-------------------------------------------------+
     public static int SetLinkName(Span<byte> buffer, uint sequence, int index, string name)
     {
         var w = new NetlinkWriter(buffer);
@@ -71,6 +133,13 @@ internal static class LinkEncoder
         return w.EndMessage();
     }
 
+    // ip link del DEV
+    //
+    // +-------------------------------------------------+
+    // | nlmsghdr   RTM_DELLINK  NLM_F_REQUEST|NLM_F_ACK |
+    // +-------------------------------------------------+
+    // | ifinfomsg  index INDEX                          |
+    // +-------------------------------------------------+
     public static int DeleteLink(Span<byte> buffer, uint sequence, int index)
     {
         var w = new NetlinkWriter(buffer);
@@ -79,6 +148,8 @@ internal static class LinkEncoder
         return w.EndMessage();
     }
 
+    // The attributes every RTM_NEWLINK that creates a link starts with, in the order ip writes them:
+    // IFLA_MTU (u32, if set), IFLA_ADDRESS (6 bytes, if set), IFLA_NET_NS_FD (u32, if >= 0), IFLA_IFNAME.
     internal static void WriteCommonLinkAttributes(ref NetlinkWriter w, int? mtu, PhysicalAddress? mac, int namespaceFd, string name)
     {
         if (mtu is int value)

@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Cni.Netlink;
 
 namespace Cni.Netlink.Protocol;
 

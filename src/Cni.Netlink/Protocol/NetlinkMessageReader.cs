@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using Cni.Netlink;
 
 namespace Cni.Netlink.Protocol;
 

@@ -3,7 +3,6 @@ using System.Net;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
-using Cni.Netlink;
 
 namespace Cni.Netlink.Protocol;
 

@@ -5,6 +5,23 @@ namespace Cni.Netlink;
 /// <summary>The route requests, written as <c>ip route</c> writes them.</summary>
 internal static class RouteEncoder
 {
+    // ip route add|replace|del DST/LEN [via GW] [dev DEV] [metric N] [table T] [scope S] [src IP] [mtu M] [advmss A]
+    //
+    // +------------------------------------------------------------------------------------------+
+    // | nlmsghdr   RTM_NEWROUTE (add, replace) | RTM_DELROUTE (del)  NLM_F_REQUEST|NLM_F_ACK|... |
+    // +------------------------------------------------------------------------------------------+
+    // | rtmsg      family, dst_len, table (if < 256), protocol, scope, type (0s for del)         |
+    // +------------------------------------------------------------------------------------------+
+    // | RTA_DST                       4 or 16 bytes         if Destination set                   |
+    // | RTA_GATEWAY                   4 or 16 bytes         if Gateway set                       |
+    // | RTA_PRIORITY                  u32                   if Priority set                      |
+    // | RTA_TABLE                     u32                   if Table >= 256                      |
+    // | RTA_OIF                       u32                   if OutputInterface set               |
+    // | RTA_PREFSRC                   4 or 16 bytes         if PreferredSource set               |
+    // | RTA_METRICS                   nested                if Mtu or AdvertisedMss set          |
+    // |   RTAX_MTU                    u32                   if Mtu set                           |
+    // |   RTAX_ADVMSS                 u32                   if AdvertisedMss set                 |
+    // +------------------------------------------------------------------------------------------+
     public static int Route(Span<byte> buffer, uint sequence, RtmType type, NetlinkFlags flags, Route route)
     {
         bool delete = type == RtmType.DelRoute;
@@ -76,6 +93,13 @@ internal static class RouteEncoder
         return w.EndMessage();
     }
 
+    // ip [-4|-6] route show
+    //
+    // +---------------------------------------------------+
+    // | nlmsghdr   RTM_GETROUTE  NLM_F_REQUEST|NLM_F_DUMP |
+    // +---------------------------------------------------+
+    // | rtmsg      family (0 for both)                    |
+    // +---------------------------------------------------+
     public static int DumpRoutes(Span<byte> buffer, uint sequence, NetlinkAddressFamily family)
     {
         var w = new NetlinkWriter(buffer);

@@ -8,6 +8,21 @@ internal static class BridgeKind
     /// <summary>The kind's name (<c>IFLA_INFO_KIND</c>, <c>IFLA_INFO_SLAVE_KIND</c> of its ports).</summary>
     public const string Name = "bridge";
 
+    // ip link add NAME [mtu N] [address MAC] type bridge [vlan_filtering 0|1]
+    //
+    // +--------------------------------------------------------------------------+
+    // | nlmsghdr   RTM_NEWLINK  NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL  |
+    // +--------------------------------------------------------------------------+
+    // | ifinfomsg  all zero                                                      |
+    // +--------------------------------------------------------------------------+
+    // | IFLA_MTU                      u32                   if MTU set           |
+    // | IFLA_ADDRESS                  6 bytes               if MAC set           |
+    // | IFLA_IFNAME                   "NAME\0"                                   |
+    // | IFLA_LINKINFO                 nested                                     |
+    // |   IFLA_INFO_KIND              "bridge" (no NUL)                          |
+    // |   IFLA_INFO_DATA              nested                if VlanFiltering set |
+    // |     IFLA_BR_VLAN_FILTERING    u8                                         |
+    // +--------------------------------------------------------------------------+
     public static int AddBridge(Span<byte> buffer, uint sequence, string name, BridgeOptions? options)
     {
         var w = new NetlinkWriter(buffer);
@@ -27,6 +42,18 @@ internal static class BridgeKind
         return w.EndMessage();
     }
 
+    // ip link set BRIDGE type bridge vlan_filtering 0|1
+    //
+    // +-------------------------------------------------+
+    // | nlmsghdr   RTM_NEWLINK  NLM_F_REQUEST|NLM_F_ACK |
+    // +-------------------------------------------------+
+    // | ifinfomsg  index INDEX                          |
+    // +-------------------------------------------------+
+    // | IFLA_LINKINFO                 nested            |
+    // |   IFLA_INFO_KIND              "bridge" (no NUL) |
+    // |   IFLA_INFO_DATA              nested            |
+    // |     IFLA_BR_VLAN_FILTERING    u8                |
+    // +-------------------------------------------------+
     public static int SetBridgeVlanFiltering(Span<byte> buffer, uint sequence, int index, bool enabled)
     {
         var w = new NetlinkWriter(buffer);
@@ -41,6 +68,16 @@ internal static class BridgeKind
         return w.EndMessage();
     }
 
+    // bridge link set dev DEV hairpin|isolated|... on|off
+    //
+    // +-----------------------------------------------------------------+
+    // | nlmsghdr   RTM_SETLINK  NLM_F_REQUEST|NLM_F_ACK                 |
+    // +-----------------------------------------------------------------+
+    // | ifinfomsg  family AF_BRIDGE, index INDEX                        |
+    // +-----------------------------------------------------------------+
+    // | IFLA_PROTINFO                 nested, NLA_F_NESTED              |
+    // |   IFLA_BRPORT_<FLAG>          u8                    1 on, 0 off |
+    // +-----------------------------------------------------------------+
     public static int SetBridgePortFlag(Span<byte> buffer, uint sequence, int index, BridgePortAttribute attribute, bool on)
     {
         var w = new NetlinkWriter(buffer);

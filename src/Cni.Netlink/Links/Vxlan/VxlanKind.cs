@@ -9,6 +9,26 @@ internal static class VxlanKind
     /// <summary>The kind's name (<c>IFLA_INFO_KIND</c>).</summary>
     public const string Name = "vxlan";
 
+    // ip link add NAME [mtu N] [address MAC] type vxlan id VNI [group|remote IP] [local IP] [dev DEV] [dstport P] [[no]learning]
+    //
+    // +-------------------------------------------------------------------------+
+    // | nlmsghdr   RTM_NEWLINK  NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL |
+    // +-------------------------------------------------------------------------+
+    // | ifinfomsg  all zero                                                     |
+    // +-------------------------------------------------------------------------+
+    // | IFLA_MTU                      u32                   if MTU set          |
+    // | IFLA_ADDRESS                  6 bytes               if MAC set          |
+    // | IFLA_IFNAME                   "NAME\0"                                  |
+    // | IFLA_LINKINFO                 nested                                    |
+    // |   IFLA_INFO_KIND              "vxlan" (no NUL)                          |
+    // |   IFLA_INFO_DATA              nested                                    |
+    // |     IFLA_VXLAN_LINK           u32                   if DeviceIndex set  |
+    // |     IFLA_VXLAN_ID             u32                                       |
+    // |     IFLA_VXLAN_GROUP[6]       4 or 16 bytes         if Group set        |
+    // |     IFLA_VXLAN_LOCAL[6]       4 or 16 bytes         if Local set        |
+    // |     IFLA_VXLAN_LEARNING       u8                    if Learning set     |
+    // |     IFLA_VXLAN_PORT           u16 big-endian        if Port set         |
+    // +-------------------------------------------------------------------------+
     public static int AddVxlan(Span<byte> buffer, uint sequence, string name, VxlanOptions options)
     {
         var w = new NetlinkWriter(buffer);
