@@ -16,10 +16,8 @@ internal static class LinkDecoder
         uint promiscuity = 0, txqlen = 0;
         PhysicalAddress? mac = null;
         OperationalState operState = OperationalState.Unknown;
-        string? kind = null, slaveKind = null;
-        BridgeInfo? bridge = null;
-        BridgePortInfo? port = null;
-        VxlanInfo? vxlan = null;
+        NetlinkAttributeReader linkInfo = default;
+        bool hasLinkInfo = false;
 
         foreach (NetlinkAttribute attribute in message.GetAttributes<IfInfoMessage>())
         {
@@ -34,13 +32,11 @@ internal static class LinkDecoder
                 case IfLinkAttribute.TxQueueLength: txqlen = attribute.GetUInt32(); break;
                 case IfLinkAttribute.OperState: operState = (OperationalState)attribute.GetUInt8(); break;
                 case IfLinkAttribute.Address: mac = attribute.Payload.IsEmpty ? null : new PhysicalAddress(attribute.Payload.ToArray()); break;
-                case IfLinkAttribute.LinkInfo:
-                    ParseLinkInfo(attribute.GetNested(), ref kind, ref slaveKind, ref bridge, ref port, ref vxlan);
-                    break;
+                case IfLinkAttribute.LinkInfo: linkInfo = attribute.GetNested(); hasLinkInfo = true; break;
             }
         }
 
-        return new Link
+        var link = new Link
         {
             Index = header.Index,
             Name = name,
@@ -51,20 +47,19 @@ internal static class LinkDecoder
             MasterIndex = master,
             ParentIndex = parent,
             LinkNetNsId = linkNetNsId,
-            Kind = kind,
-            SlaveKind = slaveKind,
             OperationalState = operState,
             Promiscuity = promiscuity,
             TxQueueLength = txqlen,
-            Bridge = bridge,
-            BridgePort = port,
-            Vxlan = vxlan,
         };
+        return hasLinkInfo ? WithLinkInfo(link, linkInfo) : link;
     }
 
-    private static void ParseLinkInfo(NetlinkAttributeReader info, ref string? kind, ref string? slaveKind, ref BridgeInfo? bridge, ref BridgePortInfo? port, ref VxlanInfo? vxlan)
+    // IFLA_LINKINFO { IFLA_INFO_KIND, IFLA_INFO_DATA {kind's attributes}, IFLA_INFO_SLAVE_KIND, IFLA_INFO_SLAVE_DATA {...} }.
+    // A new kind adds one arm to the switch below (and its property to Link).
+    private static Link WithLinkInfo(Link link, NetlinkAttributeReader info)
     {
         // IFLA_INFO_KIND comes before IFLA_INFO_DATA, but do not rely on it: remember the data.
+        string? kind = null, slaveKind = null;
         NetlinkAttributeReader data = default, slaveData = default;
         bool hasData = false, hasSlaveData = false;
         foreach (NetlinkAttribute attribute in info)
@@ -78,18 +73,22 @@ internal static class LinkDecoder
             }
         }
 
-        if (hasData && kind == BridgeKind.Name)
+        link = link with { Kind = kind, SlaveKind = slaveKind };
+        if (hasData)
         {
-            bridge = BridgeKind.ParseInfo(data);
-        }
-        else if (hasData && kind == VxlanKind.Name)
-        {
-            vxlan = VxlanKind.ParseInfo(data);
+            link = kind switch
+            {
+                BridgeKind.Name => link with { Bridge = BridgeKind.ParseInfo(data) },
+                VxlanKind.Name => link with { Vxlan = VxlanKind.ParseInfo(data) },
+                _ => link,
+            };
         }
 
         if (hasSlaveData && slaveKind == BridgeKind.Name)
         {
-            port = BridgeKind.ParsePortInfo(slaveData);
+            link = link with { BridgePort = BridgeKind.ParsePortInfo(slaveData) };
         }
+
+        return link;
     }
 }
