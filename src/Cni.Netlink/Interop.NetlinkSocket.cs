@@ -103,5 +103,6 @@ internal static unsafe partial class Interop
         }
     }
 
+    /// <summary><c>close(2)</c>, for the socket and for the namespace descriptors of <see cref="NetworkNamespace"/> alike.</summary>
     public static int Close(int fd) => close(fd) < 0 ? Errno.Last : 0;
 }
