@@ -1,4 +1,5 @@
-using System.Runtime.InteropServices;
+using Cni.Netlink.Protocol;
+using Tmds.Linux;
 
 namespace Cni.Netlink;
 
@@ -15,31 +16,6 @@ namespace Cni.Netlink;
 /// </remarks>
 public sealed class NetlinkException : IOException
 {
-    /// <summary><c>ENOENT</c>.</summary>
-    internal const int ENOENT = 2;
-    /// <summary><c>ESRCH</c>.</summary>
-    internal const int ESRCH = 3;
-    /// <summary><c>EINTR</c>.</summary>
-    internal const int EINTR = 4;
-    /// <summary><c>ENXIO</c>.</summary>
-    internal const int ENXIO = 6;
-    /// <summary><c>EAGAIN</c>.</summary>
-    internal const int EAGAIN = 11;
-    /// <summary><c>EEXIST</c>.</summary>
-    internal const int EEXIST = 17;
-    /// <summary><c>ENODEV</c>.</summary>
-    internal const int ENODEV = 19;
-    /// <summary><c>EINVAL</c>.</summary>
-    internal const int EINVAL = 22;
-    /// <summary><c>EBADMSG</c>.</summary>
-    internal const int EBADMSG = 74;
-    /// <summary><c>EOPNOTSUPP</c>.</summary>
-    internal const int EOPNOTSUPP = 95;
-    /// <summary><c>EADDRNOTAVAIL</c>.</summary>
-    internal const int EADDRNOTAVAIL = 99;
-    /// <summary><c>ENOBUFS</c>.</summary>
-    internal const int ENOBUFS = 105;
-
     /// <summary>Creates an exception for a failed request.</summary>
     /// <param name="errorCode">The positive errno.</param>
     /// <param name="requestType">The <c>nlmsg_type</c> of the request, or 0 when there was none.</param>
@@ -79,68 +55,24 @@ public sealed class NetlinkException : IOException
     /// <c>ENOENT</c> (no such neighbour or namespace), <c>ESRCH</c> (no such route),
     /// <c>ENXIO</c>, or <c>EADDRNOTAVAIL</c> (no such address).
     /// </summary>
-    public bool IsNotFound => ErrorCode is ENODEV or ENOENT or ESRCH or ENXIO or EADDRNOTAVAIL;
+    public bool IsNotFound => ErrorCode == LibC.ENODEV || ErrorCode == LibC.ENOENT || ErrorCode == LibC.ESRCH || ErrorCode == LibC.ENXIO || ErrorCode == LibC.EADDRNOTAVAIL;
 
     /// <summary>True when the object already exists (<c>EEXIST</c>).</summary>
-    public bool IsExists => ErrorCode == EEXIST;
+    public bool IsExists => ErrorCode == LibC.EEXIST;
 
     /// <summary>True when the kernel's reply was malformed (<c>EBADMSG</c>).</summary>
-    public bool IsMalformedReply => ErrorCode == EBADMSG;
+    public bool IsMalformedReply => ErrorCode == LibC.EBADMSG;
 
     internal static NetlinkException Malformed(string what) =>
-        new("malformed netlink message: " + what, EBADMSG, null);
+        new("malformed netlink message: " + what, LibC.EBADMSG, null);
 
     internal static NetlinkException FromErrno(int errno, string operation) =>
-        new($"{operation} failed: {Describe(errno)}", errno, null);
+        new($"{operation} failed: {Errno.Describe(errno)}", errno, null);
 
     private static string Format(int errorCode, ushort requestType, string? kernelMessage, string? context)
     {
-        string request = requestType == 0 ? "netlink request" : RequestName(requestType);
-        string text = $"{request}{(context is null ? "" : " (" + context + ")")} failed: {Describe(errorCode)}";
+        string request = requestType == 0 ? "netlink request" : RtmTypeNames.Of(requestType);
+        string text = $"{request}{(context is null ? "" : " (" + context + ")")} failed: {Errno.Describe(errorCode)}";
         return string.IsNullOrEmpty(kernelMessage) ? text : $"{text}: {kernelMessage}";
-    }
-
-    internal static string RequestName(ushort type) => (RtmType)type switch
-    {
-        RtmType.NewLink => "RTM_NEWLINK",
-        RtmType.DelLink => "RTM_DELLINK",
-        RtmType.GetLink => "RTM_GETLINK",
-        RtmType.SetLink => "RTM_SETLINK",
-        RtmType.NewAddress => "RTM_NEWADDR",
-        RtmType.DelAddress => "RTM_DELADDR",
-        RtmType.GetAddress => "RTM_GETADDR",
-        RtmType.NewRoute => "RTM_NEWROUTE",
-        RtmType.DelRoute => "RTM_DELROUTE",
-        RtmType.GetRoute => "RTM_GETROUTE",
-        RtmType.NewNeighbour => "RTM_NEWNEIGH",
-        RtmType.DelNeighbour => "RTM_DELNEIGH",
-        RtmType.GetNeighbour => "RTM_GETNEIGH",
-        _ => "netlink message type " + type.ToString(System.Globalization.CultureInfo.InvariantCulture),
-    };
-
-    internal static string Describe(int errno)
-    {
-        string name = errno switch
-        {
-            1 => "EPERM",
-            ENOENT => "ENOENT",
-            ESRCH => "ESRCH",
-            ENXIO => "ENXIO",
-            9 => "EBADF",
-            EAGAIN => "EAGAIN",
-            13 => "EACCES",
-            16 => "EBUSY",
-            EEXIST => "EEXIST",
-            ENODEV => "ENODEV",
-            EINVAL => "EINVAL",
-            34 => "ERANGE",
-            EBADMSG => "EBADMSG",
-            EOPNOTSUPP => "EOPNOTSUPP",
-            EADDRNOTAVAIL => "EADDRNOTAVAIL",
-            101 => "ENETUNREACH",
-            ENOBUFS => "ENOBUFS",
-            _ => "errno",
-        };
-        return $"{Marshal.GetPInvokeErrorMessage(errno)} ({name} {errno})";
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.ExceptionServices;
+using Tmds.Linux;
 
 namespace Cni.Netlink;
 
@@ -69,24 +70,24 @@ public sealed class NetworkNamespace : IDisposable
         int fd = Interop.OpenReadOnly(path, out int errno);
         if (fd < 0)
         {
-            throw new NetlinkException($"cannot open network namespace '{path}': {NetlinkException.Describe(errno)}", errno, null);
+            throw new NetlinkException($"cannot open network namespace '{path}': {Errno.Describe(errno)}", errno, null);
         }
 
         int type = Interop.GetNamespaceType(fd, out errno);
-        if (type != Interop.CLONE_NEWNET_FLAG)
+        if (type != LibC.CLONE_NEWNET)
         {
             Interop.Close(fd);
             string what = type < 0
-                ? $"it is not a namespace file (ioctl NS_GET_NSTYPE: {NetlinkException.Describe(errno)})"
+                ? $"it is not a namespace file (ioctl NS_GET_NSTYPE: {Errno.Describe(errno)})"
                 : $"it is a namespace of another type (0x{type:x})";
-            throw new NetlinkException($"'{path}' is not a network namespace: {what}", NetlinkException.EINVAL, null);
+            throw new NetlinkException($"'{path}' is not a network namespace: {what}", LibC.EINVAL, null);
         }
 
         int rc = Interop.StatFile(fd, out ulong device, out ulong inode);
         if (rc != 0)
         {
             Interop.Close(fd);
-            throw new NetlinkException($"cannot stat network namespace '{path}': {NetlinkException.Describe(rc)}", rc, null);
+            throw new NetlinkException($"cannot stat network namespace '{path}': {Errno.Describe(rc)}", rc, null);
         }
 
         return new NetworkNamespace(fd, path, device, inode);
@@ -106,13 +107,13 @@ public sealed class NetworkNamespace : IDisposable
         int rc = Interop.StatPath(path, out ulong device, out ulong inode);
         if (rc != 0)
         {
-            throw new NetlinkException($"cannot stat '{path}': {NetlinkException.Describe(rc)}", rc, null);
+            throw new NetlinkException($"cannot stat '{path}': {Errno.Describe(rc)}", rc, null);
         }
 
         rc = Interop.StatPath(CurrentThreadNamespacePath, out ulong currentDevice, out ulong currentInode);
         if (rc != 0)
         {
-            throw new NetlinkException($"cannot stat '{CurrentThreadNamespacePath}': {NetlinkException.Describe(rc)}", rc, null);
+            throw new NetlinkException($"cannot stat '{CurrentThreadNamespacePath}': {Errno.Describe(rc)}", rc, null);
         }
 
         return device == currentDevice && inode == currentInode;
@@ -148,7 +149,7 @@ public sealed class NetworkNamespace : IDisposable
             int original = Interop.OpenReadOnly(CurrentThreadNamespacePath, out int errno);
             if (original < 0)
             {
-                failure = ExceptionDispatchInfo.Capture(new NetlinkException($"cannot open '{CurrentThreadNamespacePath}': {NetlinkException.Describe(errno)}", errno, null));
+                failure = ExceptionDispatchInfo.Capture(new NetlinkException($"cannot open '{CurrentThreadNamespacePath}': {Errno.Describe(errno)}", errno, null));
                 return;
             }
 
@@ -157,7 +158,7 @@ public sealed class NetworkNamespace : IDisposable
                 errno = Interop.SetNetworkNamespace(target);
                 if (errno != 0)
                 {
-                    failure = ExceptionDispatchInfo.Capture(new NetlinkException($"setns into network namespace '{Path}' failed: {NetlinkException.Describe(errno)}", errno, null));
+                    failure = ExceptionDispatchInfo.Capture(new NetlinkException($"setns into network namespace '{Path}' failed: {Errno.Describe(errno)}", errno, null));
                     return;
                 }
 

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using Cni.Netlink.Protocol;
+using Tmds.Linux;
 
 namespace Cni.Netlink;
 
@@ -68,8 +70,8 @@ public sealed partial class RtnlSocket : IDisposable
         try
         {
             // Extended ACK: the kernel explains EINVAL and friends. Capped ACK: it does not echo our payload.
-            Check(Interop.SetOption(fd, Interop.SOL_NETLINK, Interop.NETLINK_EXT_ACK, 1), "setsockopt(NETLINK_EXT_ACK)");
-            Check(Interop.SetOption(fd, Interop.SOL_NETLINK, Interop.NETLINK_CAP_ACK, 1), "setsockopt(NETLINK_CAP_ACK)");
+            Check(Interop.SetNetlinkOption(fd, Interop.NETLINK_EXT_ACK, 1), "setsockopt(NETLINK_EXT_ACK)");
+            Check(Interop.SetNetlinkOption(fd, Interop.NETLINK_CAP_ACK, 1), "setsockopt(NETLINK_CAP_ACK)");
             Check(Interop.SetReceiveTimeout(fd, ReceiveTimeout), "setsockopt(SO_RCVTIMEO)");
             Check(Interop.Bind(fd, out uint portId), "bind(AF_NETLINK)");
             return new RtnlSocket(fd, portId);
@@ -252,7 +254,7 @@ public sealed partial class RtnlSocket : IDisposable
 
                     if (message.Type is (ushort)NetlinkMessageType.Overrun)
                     {
-                        throw new NetlinkException(NetlinkException.ENOBUFS, requestType, null, "the kernel reported an overrun");
+                        throw new NetlinkException(LibC.ENOBUFS, requestType, null, "the kernel reported an overrun");
                     }
 
                     collector?.Append(message.Bytes);
@@ -274,12 +276,12 @@ public sealed partial class RtnlSocket : IDisposable
             long size = Interop.Receive(_fd, default, peek: true, out int errno);
             if (size < 0)
             {
-                if (errno == NetlinkException.EINTR)
+                if (errno == LibC.EINTR)
                 {
                     continue;
                 }
 
-                throw new NetlinkException(errno, requestType, null, errno == NetlinkException.EAGAIN ? $"no answer within {ReceiveTimeout.TotalSeconds:0} s" : "recv");
+                throw new NetlinkException(errno, requestType, null, errno == LibC.EAGAIN ? $"no answer within {ReceiveTimeout.TotalSeconds:0} s" : "recv");
             }
 
             if (size > _receiveBuffer.Length)
@@ -290,7 +292,7 @@ public sealed partial class RtnlSocket : IDisposable
             long received = Interop.Receive(_fd, _receiveBuffer, peek: false, out errno);
             if (received < 0)
             {
-                if (errno == NetlinkException.EINTR)
+                if (errno == LibC.EINTR)
                 {
                     continue;
                 }
@@ -315,59 +317,58 @@ public sealed partial class RtnlSocket : IDisposable
 
         return new NetlinkException(errno, requestType, text, null);
     }
-}
 
-/// <summary>
-/// The reply messages of a <see cref="RtnlSocket.Get(ReadOnlySpan{byte})"/> or
-/// <see cref="RtnlSocket.Dump(ReadOnlySpan{byte})"/>, held in a pooled buffer until disposed.
-/// </summary>
-public sealed class NetlinkReply : IDisposable
-{
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-    private int _length;
-    internal byte[]? RequestCopy;
+    // ---- shared by the typed operations in the object folders
 
-    internal NetlinkReply()
+    private delegate T Parser<T>(NetlinkMessage message);
+
+    private void Execute(ReadOnlySpan<byte> request, string? context)
     {
-    }
-
-    /// <summary>True when the dump was still marked <c>NLM_F_DUMP_INTR</c> after every attempt: the data may be inconsistent.</summary>
-    public bool Interrupted { get; internal set; }
-
-    /// <summary>The reply messages, back to back.</summary>
-    public ReadOnlySpan<byte> Bytes => _buffer.AsSpan(0, _length);
-
-    /// <summary>Enumerates the reply messages.</summary>
-    /// <returns>A reader over <see cref="Bytes"/>.</returns>
-    public NetlinkMessageReader GetMessages() => new(Bytes);
-
-    /// <summary>Returns the buffer to the pool.</summary>
-    public void Dispose()
-    {
-        byte[] buffer = _buffer;
-        _buffer = [];
-        _length = 0;
-        if (buffer.Length > 0)
+        try
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            Transact(request, null, out _);
+        }
+        catch (NetlinkException e) when (context is not null && e.RequestType != 0)
+        {
+            throw new NetlinkException(e.ErrorCode, e.RequestType, e.KernelMessage, context);
         }
     }
 
-    internal void Clear() => _length = 0;
-
-    internal void Append(ReadOnlySpan<byte> message)
+    private T GetOne<T>(ReadOnlySpan<byte> request, Parser<T> parse, string context)
     {
-        int needed = _length + NetlinkWriter.Align(message.Length);
-        if (needed > _buffer.Length)
+        NetlinkReply reply;
+        try
         {
-            byte[] bigger = ArrayPool<byte>.Shared.Rent(Math.Max(needed, _buffer.Length * 2));
-            _buffer.AsSpan(0, _length).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
+            reply = Get(request);
+        }
+        catch (NetlinkException e) when (e.RequestType != 0)
+        {
+            throw new NetlinkException(e.ErrorCode, e.RequestType, e.KernelMessage, context);
         }
 
-        message.CopyTo(_buffer.AsSpan(_length));
-        _buffer.AsSpan(_length + message.Length, NetlinkWriter.Align(message.Length) - message.Length).Clear();
-        _length = needed;
+        using (reply)
+        {
+            foreach (NetlinkMessage message in reply.GetMessages())
+            {
+                return parse(message);
+            }
+        }
+
+        throw NetlinkException.Malformed("the kernel answered a GET with no message");
+    }
+
+    private List<T> DumpAll<T>(ReadOnlySpan<byte> request, ushort type, Parser<T> parse)
+    {
+        var items = new List<T>();
+        using NetlinkReply reply = Dump(request);
+        foreach (NetlinkMessage message in reply.GetMessages())
+        {
+            if (message.Type == type)
+            {
+                items.Add(parse(message));
+            }
+        }
+
+        return items;
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Tmds.Linux;
 
 namespace Cni.Netlink;
 
@@ -93,9 +94,9 @@ public static class Sysctl
     {
         int errno = e switch
         {
-            FileNotFoundException or DirectoryNotFoundException => NetlinkException.ENOENT,
-            UnauthorizedAccessException => 13,
-            _ => e.HResult is > 0 and < 4096 ? e.HResult : NetlinkException.EINVAL,
+            FileNotFoundException or DirectoryNotFoundException => LibC.ENOENT,
+            UnauthorizedAccessException => LibC.EACCES,
+            _ => e.HResult is > 0 and < 4096 ? e.HResult : LibC.EINVAL,
         };
         return new NetlinkException($"cannot {verb} sysctl {path}: {e.Message}", errno, e);
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Text.Json;
 using Cni.Tests;
+using Cni.Netlink.Protocol;
 
 namespace Cni.Netlink.Tests;
 

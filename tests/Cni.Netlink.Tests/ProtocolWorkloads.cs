@@ -1,3 +1,5 @@
+using Cni.Netlink.Protocol;
+
 namespace Cni.Netlink.Tests;
 
 /// <summary>

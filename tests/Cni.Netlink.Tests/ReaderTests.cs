@@ -1,4 +1,5 @@
 using System.Net;
+using Cni.Netlink.Protocol;
 
 namespace Cni.Netlink.Tests;
 
@@ -96,7 +97,7 @@ public class ReaderTests
             {
                 if (message.Type == (ushort)RtmType.NewLink)
                 {
-                    links.Add(RtnlDecoding.ParseLink(message));
+                    links.Add(LinkDecoder.ParseLink(message));
                 }
             }
         }
@@ -122,7 +123,7 @@ public class ReaderTests
             {
                 if (message.Type == (ushort)RtmType.NewAddress)
                 {
-                    addresses.Add(RtnlDecoding.ParseAddress(message));
+                    addresses.Add(AddressDecoder.ParseAddress(message));
                 }
             }
         }
@@ -145,7 +146,7 @@ public class ReaderTests
             {
                 if (message.Type == (ushort)RtmType.NewRoute)
                 {
-                    routes.Add(RtnlDecoding.ParseRoute(message));
+                    routes.Add(RouteDecoder.ParseRoute(message));
                 }
             }
         }
@@ -307,17 +308,17 @@ public class ReaderTests
             switch ((RtmType)message.Type)
             {
                 case RtmType.NewLink:
-                    RtnlDecoding.ParseLink(message);
-                    RtnlDecoding.ParseBridgeVlans(message, []);
+                    LinkDecoder.ParseLink(message);
+                    BridgeVlanDecoder.ParseBridgeVlans(message, []);
                     break;
                 case RtmType.NewAddress:
-                    RtnlDecoding.ParseAddress(message);
+                    AddressDecoder.ParseAddress(message);
                     break;
                 case RtmType.NewRoute:
-                    RtnlDecoding.ParseRoute(message);
+                    RouteDecoder.ParseRoute(message);
                     break;
                 case RtmType.NewNeighbour:
-                    RtnlDecoding.ParseNeighbour(message);
+                    NeighbourDecoder.ParseNeighbour(message);
                     break;
                 default:
                     if (message.IsError)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.CompilerServices;
+using Cni.Netlink.Protocol;
 
 namespace Cni.Netlink.Tests;
 

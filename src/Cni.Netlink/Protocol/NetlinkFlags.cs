@@ -1,4 +1,4 @@
-namespace Cni.Netlink;
+namespace Cni.Netlink.Protocol;
 
 /// <summary>
 /// The <c>nlmsg_flags</c> bits of a netlink message header (uapi <c>linux/netlink.h</c>).

@@ -1,0 +1,108 @@
+using System.Runtime.InteropServices;
+using Tmds.Linux;
+using static Tmds.Linux.LibC;
+
+namespace Cni.Netlink;
+
+/// <summary>
+/// The system calls behind <see cref="RtnlSocket"/>: an <c>AF_NETLINK</c> socket, its options, bind,
+/// send and receive, all through Tmds.LibC. Each wrapper returns errno (read with <see cref="Errno.Last"/>
+/// right after the call) instead of throwing, so that the caller builds the exception.
+/// </summary>
+/// <remarks>
+/// Tmds.LibC has no <c>sockaddr_nl</c>, no <c>timeval</c> and no <c>NETLINK_*</c> protocol or option
+/// numbers (uapi <c>linux/netlink.h</c>), so they are declared here; every call is Tmds.LibC's.
+/// </remarks>
+internal static unsafe partial class Interop
+{
+    public const int NETLINK_ROUTE = 0;
+    public const int NETLINK_CAP_ACK = 10;
+    public const int NETLINK_EXT_ACK = 11;
+    public const int NETLINK_GET_STRICT_CHK = 12;
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct SockaddrNl
+    {
+        public ushort Family;
+        public ushort Pad;
+        public uint PortId;
+        public uint Groups;
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    public struct Timeval
+    {
+        public long Seconds;
+        public long Microseconds;
+    }
+
+    public static int OpenNetlinkSocket(out int errno)
+    {
+        int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+        errno = fd < 0 ? Errno.Last : 0;
+        return fd;
+    }
+
+    public static int SetNetlinkOption(int fd, int option, int value)
+    {
+        int rc = setsockopt(fd, SOL_NETLINK, option, &value, sizeof(int));
+        return rc < 0 ? Errno.Last : 0;
+    }
+
+    public static int SetReceiveTimeout(int fd, TimeSpan timeout)
+    {
+        var tv = new Timeval { Seconds = (long)timeout.TotalSeconds, Microseconds = timeout.Milliseconds * 1000L };
+        int rc = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, (socklen_t)sizeof(Timeval));
+        return rc < 0 ? Errno.Last : 0;
+    }
+
+    public static int Bind(int fd, out uint portId)
+    {
+        var address = new SockaddrNl { Family = (ushort)AF_NETLINK };
+        int rc = bind(fd, (sockaddr*)&address, (socklen_t)sizeof(SockaddrNl));
+        if (rc < 0)
+        {
+            int errno = Errno.Last;
+            portId = 0;
+            return errno;
+        }
+
+        socklen_t length = (socklen_t)sizeof(SockaddrNl);
+        rc = getsockname(fd, (sockaddr*)&address, &length);
+        if (rc < 0)
+        {
+            int errno = Errno.Last;
+            portId = 0;
+            return errno;
+        }
+
+        portId = address.PortId;
+        return 0;
+    }
+
+    public static long SendToKernel(int fd, ReadOnlySpan<byte> data, out int errno)
+    {
+        var kernel = new SockaddrNl { Family = (ushort)AF_NETLINK };
+        fixed (byte* p = data)
+        {
+            long rc = sendto(fd, p, (size_t)data.Length, 0, (sockaddr*)&kernel, (socklen_t)sizeof(SockaddrNl));
+            errno = rc < 0 ? Errno.Last : 0;
+            return rc;
+        }
+    }
+
+    /// <summary>Receives one datagram; with <paramref name="peek"/>, leaves it queued and returns its full size (MSG_PEEK | MSG_TRUNC).</summary>
+    public static long Receive(int fd, Span<byte> buffer, bool peek, out int errno)
+    {
+        int flags = peek ? MSG_PEEK | MSG_TRUNC : 0;
+        fixed (byte* p = buffer)
+        {
+            long rc = recv(fd, p, (size_t)buffer.Length, flags);
+            errno = rc < 0 ? Errno.Last : 0;
+            return rc;
+        }
+    }
+
+    /// <summary><c>close(2)</c>, for the socket and for the namespace descriptors of <see cref="NetworkNamespace"/> alike.</summary>
+    public static int Close(int fd) => close(fd) < 0 ? Errno.Last : 0;
+}
