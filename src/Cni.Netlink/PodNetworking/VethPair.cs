@@ -19,7 +19,7 @@ namespace Cni.Netlink;
 /// </example>
 public sealed class VethPair
 {
-    /// <summary>How many random host names <see cref="Create"/> tries before it gives up.</summary>
+    /// <summary>How many random host names <see cref="Create(RtnlSocket, NetworkNamespace, RtnlSocket, string, int, PhysicalAddress?)"/> tries before it gives up.</summary>
     public const int NameAttempts = 10;
 
     private VethPair(Link host, Link container)
@@ -54,7 +54,11 @@ public sealed class VethPair
     /// Code <see cref="CniErrorCode.Internal"/>: <c>container veth name provided (eth0) already exists</c> when the pod has an
     /// interface of that name, or the kernel's reason for refusing the pair or bringing the host end up.
     /// </exception>
-    public static VethPair Create(RtnlSocket node, NetworkNamespace pod, RtnlSocket podRtnl, string containerIfName, int mtu = 0, PhysicalAddress? containerMac = null)
+    public static VethPair Create(RtnlSocket node, NetworkNamespace pod, RtnlSocket podRtnl, string containerIfName, int mtu = 0, PhysicalAddress? containerMac = null) =>
+        Create(node, pod, podRtnl, containerIfName, mtu, containerMac, NewHostName);
+
+    /// <summary><see cref="Create(RtnlSocket, NetworkNamespace, RtnlSocket, string, int, PhysicalAddress?)"/> with the source of host names given (tests force clashes with it).</summary>
+    internal static VethPair Create(RtnlSocket node, NetworkNamespace pod, RtnlSocket podRtnl, string containerIfName, int mtu, PhysicalAddress? containerMac, Func<string> hostNames)
     {
         ArgumentNullException.ThrowIfNull(node);
         ArgumentNullException.ThrowIfNull(pod);
@@ -62,7 +66,7 @@ public sealed class VethPair
         ArgumentException.ThrowIfNullOrEmpty(containerIfName);
         for (int attempt = 0; attempt < NameAttempts; attempt++)
         {
-            string hostName = NewHostName();
+            string hostName = hostNames();
             try
             {
                 node.AddVeth(hostName, containerIfName, new VethOptions
