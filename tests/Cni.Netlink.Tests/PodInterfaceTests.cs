@@ -16,14 +16,40 @@ public sealed class PodInterfaceTests
 
     private static string Sysctl(TestNetns ns, string key) => ns.Exec("sysctl", "-n", key).Trim();
 
-    /// <summary>A pod namespace with <c>eth0</c>, one end of a veth pair whose other end is up, and IPv6 off on <c>eth0</c>.</summary>
-    private static TestNetns Pod()
+    /// <summary>A fresh pod namespace with <c>eth0</c>, one end of a veth pair whose other end is up, IPv6 off on <c>eth0</c>; a socket inside.</summary>
+    private sealed class Pod : IDisposable
     {
-        var ns = new TestNetns("nl-podif");
-        ns.Ip("link", "add", "eth0", "type", "veth", "peer", "name", "peer0");
-        ns.Ip("link", "set", "peer0", "up");
-        ns.Exec("sysctl", "-q", "-w", "net.ipv6.conf.eth0.disable_ipv6=1");
-        return ns;
+        public Pod()
+        {
+            Requires.Root();
+            Ns = new TestNetns("nl-podif");
+            try
+            {
+                Ns.Ip("link", "add", "eth0", "type", "veth", "peer", "name", "peer0");
+                Ns.Ip("link", "set", "peer0", "up");
+                Ns.Exec("sysctl", "-q", "-w", "net.ipv6.conf.eth0.disable_ipv6=1");
+                Handle = NetworkNamespace.Open(Ns.Path);
+                Rtnl = RtnlSocket.OpenIn(Handle);
+            }
+            catch
+            {
+                Ns.Dispose();
+                throw;
+            }
+        }
+
+        public TestNetns Ns { get; }
+
+        public NetworkNamespace Handle { get; }
+
+        public RtnlSocket Rtnl { get; }
+
+        public void Dispose()
+        {
+            Rtnl.Dispose();
+            Handle.Dispose();
+            Ns.Dispose();
+        }
     }
 
     /// <summary>A dual-stack result for eth0 (interface 0), an address of another interface, and routes of every kind.</summary>
@@ -52,10 +78,8 @@ public sealed class PodInterfaceTests
     [Fact]
     public void Configure_puts_the_interfaces_addresses_and_the_routes_and_sets_the_sysctls()
     {
-        Requires.Root();
-        using TestNetns ns = Pod();
-        using NetworkNamespace pod = NetworkNamespace.Open(ns.Path);
-        using RtnlSocket rtnl = RtnlSocket.OpenIn(pod);
+        using var p = new Pod();
+        (TestNetns ns, NetworkNamespace pod, RtnlSocket rtnl) = (p.Ns, p.Handle, p.Rtnl);
         Link eth0 = rtnl.GetLink("eth0");
 
         PodInterface.Configure(pod, rtnl, eth0, Result(ns.Path));
@@ -94,10 +118,8 @@ public sealed class PodInterfaceTests
     [Fact]
     public void Configure_with_dad_waits_until_no_address_is_tentative()
     {
-        Requires.Root();
-        using TestNetns ns = Pod();
-        using NetworkNamespace pod = NetworkNamespace.Open(ns.Path);
-        using RtnlSocket rtnl = RtnlSocket.OpenIn(pod);
+        using var p = new Pod();
+        (TestNetns ns, NetworkNamespace pod, RtnlSocket rtnl) = (p.Ns, p.Handle, p.Rtnl);
         Link eth0 = rtnl.GetLink("eth0");
         var result = new CniResult
         {
@@ -117,10 +139,8 @@ public sealed class PodInterfaceTests
     [Fact]
     public void Configure_names_a_route_the_kernel_refuses()
     {
-        Requires.Root();
-        using TestNetns ns = Pod();
-        using NetworkNamespace pod = NetworkNamespace.Open(ns.Path);
-        using RtnlSocket rtnl = RtnlSocket.OpenIn(pod);
+        using var p = new Pod();
+        (TestNetns ns, NetworkNamespace pod, RtnlSocket rtnl) = (p.Ns, p.Handle, p.Rtnl);
         var result = new CniResult
         {
             Ips = { new IpConfig { Address = IPCidr.Parse("10.22.0.5/16") } },
@@ -135,11 +155,9 @@ public sealed class PodInterfaceTests
     [Fact]
     public void Configure_names_an_address_the_kernel_refuses()
     {
-        Requires.Root();
-        using TestNetns ns = Pod();
-        ns.Ip("addr", "add", "10.22.0.5/16", "dev", "eth0");
-        using NetworkNamespace pod = NetworkNamespace.Open(ns.Path);
-        using RtnlSocket rtnl = RtnlSocket.OpenIn(pod);
+        using var p = new Pod();
+        p.Ns.Ip("addr", "add", "10.22.0.5/16", "dev", "eth0");
+        (TestNetns ns, NetworkNamespace pod, RtnlSocket rtnl) = (p.Ns, p.Handle, p.Rtnl);
         var result = new CniResult { Ips = { new IpConfig { Address = IPCidr.Parse("10.22.0.5/16") } } };
 
         CniException e = Assert.Throws<CniException>(() => PodInterface.Configure(pod, rtnl, rtnl.GetLink("eth0"), result));
@@ -149,10 +167,8 @@ public sealed class PodInterfaceTests
     [Fact]
     public void Verify_passes_on_what_Configure_made_and_names_what_is_missing()
     {
-        Requires.Root();
-        using TestNetns ns = Pod();
-        using NetworkNamespace pod = NetworkNamespace.Open(ns.Path);
-        using RtnlSocket rtnl = RtnlSocket.OpenIn(pod);
+        using var p = new Pod();
+        (TestNetns ns, NetworkNamespace pod, RtnlSocket rtnl) = (p.Ns, p.Handle, p.Rtnl);
         Link eth0 = rtnl.GetLink("eth0");
         CniResult result = Result(ns.Path);
         PodInterface.Configure(pod, rtnl, eth0, result);
@@ -179,10 +195,8 @@ public sealed class PodInterfaceTests
     [Fact]
     public void Verify_of_an_on_link_route_accepts_any_gateway()
     {
-        Requires.Root();
-        using TestNetns ns = Pod();
-        using NetworkNamespace pod = NetworkNamespace.Open(ns.Path);
-        using RtnlSocket rtnl = RtnlSocket.OpenIn(pod);
+        using var p = new Pod();
+        (TestNetns ns, NetworkNamespace pod, RtnlSocket rtnl) = (p.Ns, p.Handle, p.Rtnl);
         Link eth0 = rtnl.GetLink("eth0");
         var result = new CniResult
         {
