@@ -39,11 +39,16 @@ internal static class BridgeCheck
         ExpectMac($"container interface {ifName}", containerEntry.Mac, container);
 
         // The host end: a reported veth whose peer is the container end and whose master is the bridge.
-        Link? host = null;
-        CniInterface? hostEntry = prev.Interfaces.FirstOrDefault(e => e != bridgeEntry && e != containerEntry && e.Sandbox is not { Length: > 0 }
-            && (host = node.TryGetLink(e.Name)) is { Kind: "veth" } && host.ParentIndex == container.Index && container.ParentIndex == host.Index && host.MasterIndex == bridge.Index)
-            ?? throw Fail($"CNI veth created for bridge {config.BridgeName} was not found: no reported veth is attached to it with {ifName} in {netns} as its peer");
-        ExpectMac($"host veth {hostEntry.Name}", hostEntry.Mac, host!);
+        (CniInterface Entry, Link? Link) host = prev.Interfaces
+            .Where(e => e != bridgeEntry && e != containerEntry && e.Sandbox is not { Length: > 0 })
+            .Select(e => (Entry: e, Link: node.TryGetLink(e.Name)))
+            .FirstOrDefault(h => h.Link is { Kind: "veth" } l && l.ParentIndex == container.Index && container.ParentIndex == l.Index && l.MasterIndex == bridge.Index);
+        if (host.Link is null)
+        {
+            throw Fail($"CNI veth created for bridge {config.BridgeName} was not found: no reported veth is attached to it with {ifName} in {netns} as its peer");
+        }
+
+        ExpectMac($"host veth {host.Entry.Name}", host.Entry.Mac, host.Link);
 
         // Addresses and routes inside the container.
         PodInterface.Verify(pod, podLinks, container, prev);
