@@ -38,12 +38,12 @@ internal sealed class StaticRoutesPlugin : ICniPlugin
         CniResult result = request.PrevResult
             ?? throw new CniException(CniErrorCode.InvalidNetworkConfig, "static-routes is a chained plugin: it needs a prevResult from the plugin before it");
         List<CniRoute> routes = ReadRoutes(request.Config);
-        using NetworkNamespace pod = OpenNamespace(request.NetNs);
+        using NetworkNamespace pod = PodNamespace.Open(request.NetNs);
         using RtnlSocket rtnl = RtnlSocket.OpenIn(pod);
         int index = FindInterface(rtnl, result, request.IfName, request.NetNs);
         foreach (CniRoute route in routes)
         {
-            rtnl.AddRouteEcmp(ToKernel(route, index));
+            rtnl.AddRouteEcmp(route.ToKernelRoute(index));
             result.Routes.Add(route);
         }
 
@@ -53,13 +53,13 @@ internal sealed class StaticRoutesPlugin : ICniPlugin
     public void Delete(DeleteRequest request)
     {
         // DEL succeeds when things are already gone: no namespace, no interface, no route.
-        if (request.NetNs is null || !File.Exists(request.NetNs))
+        if (request.NetNs is null || !PodNamespace.Exists(request.NetNs))
         {
             return;
         }
 
         List<CniRoute> routes = ReadRoutes(request.Config);
-        using NetworkNamespace pod = OpenNamespace(request.NetNs);
+        using NetworkNamespace pod = PodNamespace.Open(request.NetNs);
         using RtnlSocket rtnl = RtnlSocket.OpenIn(pod);
         if (rtnl.TryGetLink(request.IfName) is not Link link)
         {
@@ -70,7 +70,7 @@ internal sealed class StaticRoutesPlugin : ICniPlugin
         {
             try
             {
-                rtnl.DeleteRoute(ToKernel(route, link.Index));
+                rtnl.DeleteRoute(route.ToKernelRoute(link.Index));
             }
             catch (NetlinkException e) when (e.IsNotFound)
             {
@@ -82,7 +82,7 @@ internal sealed class StaticRoutesPlugin : ICniPlugin
     {
         request.RequirePrevResult();
         List<CniRoute> routes = ReadRoutes(request.Config);
-        using NetworkNamespace pod = OpenNamespace(request.NetNs);
+        using NetworkNamespace pod = PodNamespace.Open(request.NetNs);
         using RtnlSocket rtnl = RtnlSocket.OpenIn(pod);
         Link link = rtnl.TryGetLink(request.IfName)
             ?? throw new CniException(CniErrorCode.Internal, $"interface \"{request.IfName}\" is missing from {request.NetNs}");
@@ -125,18 +125,6 @@ internal sealed class StaticRoutesPlugin : ICniPlugin
         return routes;
     }
 
-    private static NetworkNamespace OpenNamespace(string path)
-    {
-        try
-        {
-            return NetworkNamespace.Open(path);
-        }
-        catch (Exception e) when (e is not CniException)
-        {
-            throw new CniException(CniErrorCode.Internal, $"cannot open the network namespace {path}: {e.Message}");
-        }
-    }
-
     private static int FindInterface(RtnlSocket rtnl, CniResult prev, string ifName, string netns)
     {
         bool reported = prev.Interfaces.Any(i => i.Name == ifName && (i.Sandbox is null || i.Sandbox == netns));
@@ -147,12 +135,4 @@ internal sealed class StaticRoutesPlugin : ICniPlugin
 
         return (rtnl.TryGetLink(ifName) ?? throw new CniException(CniErrorCode.Internal, $"interface \"{ifName}\" does not exist in {netns}")).Index;
     }
-
-    private static Route ToKernel(CniRoute route, int index) => new()
-    {
-        Destination = route.Destination.Network.BaseAddress,
-        DestinationPrefixLength = route.Destination.PrefixLength,
-        Gateway = route.Gateway,
-        OutputInterface = index,
-    };
 }

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Cni.Netlink;
 using Cni.Spec;
 
@@ -8,8 +6,9 @@ namespace Cni.Plugins.Bridge;
 /// <summary>CHECK: the bridge, the veth pair, MACs, promiscuous mode, addresses and routes against <c>prevResult</c>.</summary>
 internal static class BridgeCheck
 {
-    public static void Run(RtnlSocket node, RtnlSocket podLinks, CniResult prev, BridgeConfig config, string ifName, string netns)
+    public static void Run(RtnlSocket node, NetworkNamespace pod, RtnlSocket podLinks, CniResult prev, BridgeConfig config, string ifName)
     {
+        string netns = pod.Path;
         CniInterface bridgeEntry = prev.Interfaces.FirstOrDefault(i => i.Name == config.BridgeName)
             ?? throw Fail($"prevResult does not report the bridge \"{config.BridgeName}\"");
         CniInterface containerEntry = prev.Interfaces.FirstOrDefault(i => i.Name == ifName && i.Sandbox == netns)
@@ -26,7 +25,7 @@ internal static class BridgeCheck
         ExpectMac("bridge " + config.BridgeName, bridgeEntry.Mac, bridge);
         if (bridge.IsPromiscuous != config.PromiscMode)
         {
-            throw Fail($"bridge {config.BridgeName}: promiscMode is {Lower(config.PromiscMode)} in the configuration but the bridge's promiscuous mode is {(bridge.IsPromiscuous ? "on" : "off")}");
+            throw Fail($"bridge {config.BridgeName}: promiscMode is {(config.PromiscMode ? "true" : "false")} in the configuration but the bridge's promiscuous mode is {(bridge.IsPromiscuous ? "on" : "off")}");
         }
 
         // The container end, in its namespace.
@@ -40,79 +39,29 @@ internal static class BridgeCheck
         ExpectMac($"container interface {ifName}", containerEntry.Mac, container);
 
         // The host end: a reported veth whose peer is the container end and whose master is the bridge.
-        bool hostFound = false;
-        foreach (CniInterface entry in prev.Interfaces)
-        {
-            if (entry == bridgeEntry || entry == containerEntry || entry.Sandbox is { Length: > 0 })
-            {
-                continue;
-            }
-
-            if (node.TryGetLink(entry.Name) is not Link host || host.Kind != "veth")
-            {
-                continue;
-            }
-
-            if (host.ParentIndex != container.Index || container.ParentIndex != host.Index || host.MasterIndex != bridge.Index)
-            {
-                continue;
-            }
-
-            ExpectMac($"host veth {entry.Name}", entry.Mac, host);
-            hostFound = true;
-            break;
-        }
-
-        if (!hostFound)
+        (CniInterface Entry, Link? Link) host = prev.Interfaces
+            .Where(e => e != bridgeEntry && e != containerEntry && e.Sandbox is not { Length: > 0 })
+            .Select(e => (Entry: e, Link: node.TryGetLink(e.Name)))
+            .FirstOrDefault(h => h.Link is { Kind: "veth" } l && l.ParentIndex == container.Index && container.ParentIndex == l.Index && l.MasterIndex == bridge.Index);
+        if (host.Link is null)
         {
             throw Fail($"CNI veth created for bridge {config.BridgeName} was not found: no reported veth is attached to it with {ifName} in {netns} as its peer");
         }
 
+        ExpectMac($"host veth {host.Entry.Name}", host.Entry.Mac, host.Link);
+
         // Addresses and routes inside the container.
-        IReadOnlyList<LinkAddress> addresses = podLinks.ListAddresses(container.Index);
-        int containerPosition = prev.Interfaces.IndexOf(containerEntry);
-        foreach (IpConfig ip in prev.Ips)
-        {
-            if (ip.Interface is int i && i != containerPosition)
-            {
-                continue;
-            }
-
-            if (!addresses.Any(a => a.Address.Equals(ip.Address.Address) && a.PrefixLength == ip.Address.PrefixLength))
-            {
-                throw Fail($"Failed to match addr {ip.Address} on interface {ifName}: the address from prevResult is missing in {netns}");
-            }
-        }
-
-        IPAddress? v4Gateway = prev.Ips.Select(i => i.Gateway).FirstOrDefault(g => g?.AddressFamily == AddressFamily.InterNetwork);
-        IPAddress? v6Gateway = prev.Ips.Select(i => i.Gateway).FirstOrDefault(g => g?.AddressFamily == AddressFamily.InterNetworkV6);
-        foreach (CniRoute r in prev.Routes)
-        {
-            bool v4 = r.Destination.Address.AddressFamily == AddressFamily.InterNetwork;
-            IPAddress? expectedGateway = r.Gateway ?? (v4 ? v4Gateway : v6Gateway);
-            IPAddress destination = IPCidr.Mask(r.Destination.Address, r.Destination.PrefixLength);
-            uint table = r.Table is int t ? (uint)t : RouteTable.Main;
-            bool found = podLinks.ListRoutes(v4 ? NetlinkAddressFamily.Inet : NetlinkAddressFamily.Inet6, table).Any(k =>
-                k.DestinationPrefixLength == r.Destination.PrefixLength
-                && (k.Destination ?? (v4 ? IPAddress.Any : IPAddress.IPv6Any)).Equals(destination)
-                && (expectedGateway is null || expectedGateway.Equals(k.Gateway)));
-            if (!found)
-            {
-                throw Fail($"Expected route to {r.Destination} via {expectedGateway?.ToString() ?? "the link"} (from prevResult) not found in the routing table of {netns}");
-            }
-        }
+        PodInterface.Verify(pod, podLinks, container, prev);
     }
 
     private static void ExpectMac(string what, string? expected, Link link)
     {
-        string? actual = BridgePlugin.Format(link.MacAddress);
+        string? actual = MacText.Format(link.MacAddress);
         if (!string.IsNullOrEmpty(expected) && !string.Equals(expected, actual, StringComparison.OrdinalIgnoreCase))
         {
             throw Fail($"{what}: MAC {actual} does not match {expected} from prevResult");
         }
     }
-
-    private static string Lower(bool value) => value ? "true" : "false";
 
     private static CniException Fail(string message) => new(CniErrorCode.Internal, message);
 }

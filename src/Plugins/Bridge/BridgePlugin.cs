@@ -1,7 +1,3 @@
-using System.Net;
-using System.Net.NetworkInformation;
-using System.Net.Sockets;
-using System.Security.Cryptography;
 using Cni.Netlink;
 using Cni.Skel;
 using Cni.Spec;
@@ -34,7 +30,7 @@ internal sealed class BridgePlugin : ICniPlugin
                 $"a layer-2 network (no ipam type) has no address to report in a {request.Version} result; use cniVersion 0.3.0 or later");
         }
 
-        using NetworkNamespace pod = Namespaces.Open(request.NetNs);
+        using NetworkNamespace pod = PodNamespace.Open(request.NetNs);
         using RtnlSocket podLinks = RtnlSocket.OpenIn(pod);
         if (podLinks.TryGetLink(request.IfName) is not null)
         {
@@ -49,17 +45,18 @@ internal sealed class BridgePlugin : ICniPlugin
         bool ipamAllocated = false;
         try
         {
-            hostVeth = NodeSide.CreateVeth(node, podLinks, pod, request.IfName, config);
-            Link container = podLinks.GetLink(request.IfName);
+            VethPair veth = VethPair.Create(node, pod, podLinks, request.IfName, config.Mtu, config.ContainerMac);
+            hostVeth = veth.Host;
+            Link container = veth.Container;
             NodeSide.AttachPort(node, hostVeth, bridge, config);
 
             var result = new CniResult
             {
                 Interfaces =
                 {
-                    new CniInterface { Name = bridge.Name, Mac = Format(bridge.MacAddress) },
-                    new CniInterface { Name = hostVeth.Name, Mac = Format(hostVeth.MacAddress) },
-                    new CniInterface { Name = container.Name, Mac = Format(container.MacAddress), Sandbox = request.NetNs },
+                    new CniInterface { Name = bridge.Name, Mac = MacText.Format(bridge.MacAddress) },
+                    new CniInterface { Name = hostVeth.Name, Mac = MacText.Format(hostVeth.MacAddress) },
+                    new CniInterface { Name = container.Name, Mac = MacText.Format(container.MacAddress), Sandbox = request.NetNs },
                 },
             };
 
@@ -72,26 +69,16 @@ internal sealed class BridgePlugin : ICniPlugin
                     throw new CniException(CniErrorCode.Internal, "IPAM plugin returned missing IP config");
                 }
 
-                foreach (IpConfig ip in ipam.Ips)
-                {
-                    result.Ips.Add(ip);
-                }
-
-                foreach (CniRoute route in ipam.Routes)
-                {
-                    result.Routes.Add(route);
-                }
-
-                result.Dns = ipam.Dns;
+                result = new CniResult { Interfaces = result.Interfaces, Ips = [.. ipam.Ips], Routes = [.. ipam.Routes], Dns = ipam.Dns };
                 List<IPCidr> gateways = Gateways.Compute(result, config);
-                PodSide.Configure(pod, podLinks, container.Index, request.IfName, result, config);
+                PodInterface.Configure(pod, podLinks, container, result, config.EnableDad);
                 if (gateways.Count > 0)
                 {
                     Link gatewayLink = bridge;
                     if (config.Vlan != 0)
                     {
                         gatewayLink = NodeSide.EnsureVlanGateway(node, bridge, config);
-                        result.Interfaces.Add(new CniInterface { Name = gatewayLink.Name, Mac = Format(gatewayLink.MacAddress) });
+                        result.Interfaces.Add(new CniInterface { Name = gatewayLink.Name, Mac = MacText.Format(gatewayLink.MacAddress) });
                     }
 
                     foreach (IPCidr gateway in gateways)
@@ -99,7 +86,7 @@ internal sealed class BridgePlugin : ICniPlugin
                         NodeSide.EnsureGatewayAddress(node, gatewayLink, gateway, config);
                     }
 
-                    NodeSide.EnableForwarding(gateways);
+                    Forwarding.EnableFor(gateways.Select(g => g.Address));
                 }
             }
             else if (!config.DisableContainerInterface)
@@ -110,8 +97,8 @@ internal sealed class BridgePlugin : ICniPlugin
 
             // The host end's and the bridge's MACs can change once ports and addresses are in place: re-read them.
             hostVeth = config.DisableContainerInterface ? node.GetLink(hostVeth.Index) : NodeSide.WaitPortUp(node, hostVeth);
-            result.Interfaces[1].Mac = Format(hostVeth.MacAddress);
-            result.Interfaces[0].Mac = Format(node.GetLink(bridge.Index).MacAddress);
+            result.Interfaces[1].Mac = MacText.Format(hostVeth.MacAddress);
+            result.Interfaces[0].Mac = MacText.Format(node.GetLink(bridge.Index).MacAddress);
             if (config.Dns is DnsConfig dns)
             {
                 result.Dns = dns;
@@ -134,20 +121,24 @@ internal sealed class BridgePlugin : ICniPlugin
     public void Delete(DeleteRequest request)
     {
         BridgeConfig config = BridgeConfig.From(request, forAdd: false);
-        Exception? linkFailure = null;
-        if (request.NetNs is string netns && Namespaces.Exists(netns))
+        CniException? linkFailure = null;
+        if (request.NetNs is string netns && PodNamespace.Exists(netns))
         {
             try
             {
-                using NetworkNamespace pod = Namespaces.Open(netns);
+                using NetworkNamespace pod = PodNamespace.Open(netns);
                 using RtnlSocket podLinks = RtnlSocket.OpenIn(pod);
 
                 // Deleting the container end deletes its host peer with it.
                 podLinks.DeleteLink(request.IfName);
             }
-            catch (Exception e) when (e is CniException or NetlinkException)
+            catch (CniException e)
             {
                 linkFailure = e;
+            }
+            catch (NetlinkException e)
+            {
+                linkFailure = new CniException(CniErrorCode.Internal, $"failed to delete \"{request.IfName}\" in {netns}: {e.Message}");
             }
         }
 
@@ -157,21 +148,16 @@ internal sealed class BridgePlugin : ICniPlugin
             request.Delegate.Delete(ipamType);
         }
 
-        if (linkFailure is CniException cni)
-        {
-            throw cni;
-        }
-
         if (linkFailure is not null)
         {
-            throw new CniException(CniErrorCode.Internal, $"failed to delete \"{request.IfName}\" in {request.NetNs}: {linkFailure.Message}");
+            throw linkFailure;
         }
     }
 
     public void Check(CheckRequest request)
     {
         BridgeConfig config = BridgeConfig.From(request, forAdd: false);
-        using NetworkNamespace pod = Namespaces.Open(request.NetNs);
+        using NetworkNamespace pod = PodNamespace.Open(request.NetNs);
         if (config.IpamType is string ipamType)
         {
             request.Delegate.Check(ipamType);
@@ -180,7 +166,7 @@ internal sealed class BridgePlugin : ICniPlugin
         CniResult prev = request.PrevResult ?? throw new CniException(CniErrorCode.Internal, "Required prevResult missing");
         using RtnlSocket podLinks = RtnlSocket.OpenIn(pod);
         using RtnlSocket node = RtnlSocket.Open();
-        BridgeCheck.Run(node, podLinks, prev, config, request.IfName, request.NetNs);
+        BridgeCheck.Run(node, pod, podLinks, prev, config, request.IfName);
     }
 
     public void Status(StatusRequest request)
@@ -202,130 +188,29 @@ internal sealed class BridgePlugin : ICniPlugin
 
     private static void Rollback(AddRequest request, BridgeConfig config, RtnlSocket node, Link? hostVeth, bool ipamAllocated)
     {
-        // Reverse order: the lease, then the veth pair (deleting one end deletes both).
-        if (ipamAllocated && config.IpamType is string ipamType)
-        {
-            try
-            {
-                request.Delegate.Delete(ipamType);
-            }
-            catch (CniException e)
-            {
-                request.Log.WriteLine($"bridge: rollback: IPAM DEL failed: {e.Message}");
-            }
-        }
-
-        if (hostVeth is not null)
-        {
-            try
-            {
-                node.DeleteLink(hostVeth.Index);
-            }
-            catch (NetlinkException e) when (!e.IsNotFound)
-            {
-                request.Log.WriteLine($"bridge: rollback: deleting {hostVeth.Name} failed: {e.Message}");
-            }
-            catch (NetlinkException)
-            {
-                // Already gone.
-            }
-        }
-    }
-
-    internal static string? Format(PhysicalAddress? mac)
-    {
-        if (mac is null)
-        {
-            return null;
-        }
-
-        byte[] b = mac.GetAddressBytes();
-        return b.Length == 0 ? null : string.Join(':', b.Select(x => x.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
-    }
-}
-
-/// <summary>Gateway addresses and the default routes that <c>isGateway</c>/<c>isDefaultGateway</c> imply.</summary>
-internal static class Gateways
-{
-    /// <summary>
-    /// Points every address at the container interface (index 2), fills in missing gateways
-    /// (the subnet's first address) when the bridge is the gateway, adds a default route per
-    /// family for <c>isDefaultGateway</c> unless IPAM gave one, and returns the bridge's addresses.
-    /// </summary>
-    public static List<IPCidr> Compute(CniResult result, BridgeConfig config)
-    {
-        var gateways = new List<IPCidr>();
-        bool v4Default = false, v6Default = false;
-        foreach (IpConfig ip in result.Ips)
-        {
-            bool v4 = ip.Address.Address.AddressFamily == AddressFamily.InterNetwork;
-            ip.Interface = 2;
-            if (ip.Gateway is null && config.IsGateway)
-            {
-                ip.Gateway = FirstAddress(ip.Address);
-            }
-
-            if (config.IsDefaultGateway && !(v4 ? v4Default : v6Default))
-            {
-                IPAddress any = v4 ? IPAddress.Any : IPAddress.IPv6Any;
-                bool present = result.Routes.Any(r => r.Gateway is not null && r.Destination.PrefixLength == 0 && r.Destination.Address.Equals(any));
-                if (!present)
-                {
-                    result.Routes.Add(new CniRoute { Destination = new IPCidr(any, 0), Gateway = ip.Gateway });
-                }
-
-                if (v4)
-                {
-                    v4Default = true;
-                }
-                else
-                {
-                    v6Default = true;
-                }
-            }
-
-            if (config.IsGateway && ip.Gateway is not null)
-            {
-                var gw = new IPCidr(ip.Gateway, ip.Address.PrefixLength);
-                if (!gateways.Contains(gw))
-                {
-                    gateways.Add(gw);
-                }
-            }
-        }
-
-        return gateways;
-    }
-
-    private static IPAddress FirstAddress(IPCidr cidr)
-    {
-        byte[] bytes = IPCidr.Mask(cidr.Address, cidr.PrefixLength).GetAddressBytes();
-        for (int i = bytes.Length - 1; i >= 0; i--)
-        {
-            if (++bytes[i] != 0)
-            {
-                break;
-            }
-        }
-
-        return new IPAddress(bytes);
-    }
-}
-
-/// <summary>Opening the container's namespace with the reference's error text.</summary>
-internal static class Namespaces
-{
-    public static bool Exists(string path) => File.Exists(path) || Directory.Exists(path);
-
-    public static NetworkNamespace Open(string path)
-    {
+        // Reverse order: the lease, then the veth pair (deleting one end deletes both; gone already is fine).
         try
         {
-            return NetworkNamespace.Open(path);
+            if (ipamAllocated)
+            {
+                request.Delegate.Delete(config.IpamType!);
+            }
         }
-        catch (Exception e) when (e is NetlinkException or IOException or UnauthorizedAccessException or ArgumentException)
+        catch (CniException e)
         {
-            throw new CniException(CniErrorCode.Internal, $"failed to open netns \"{path}\": {e.Message}");
+            request.Log.WriteLine($"bridge: rollback: IPAM DEL failed: {e.Message}");
+        }
+
+        try
+        {
+            if (hostVeth is not null)
+            {
+                node.DeleteLink(hostVeth.Name);
+            }
+        }
+        catch (NetlinkException e)
+        {
+            request.Log.WriteLine($"bridge: rollback: deleting {hostVeth!.Name} failed: {e.Message}");
         }
     }
 }

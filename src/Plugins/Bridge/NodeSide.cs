@@ -5,11 +5,9 @@ using Cni.Spec;
 
 namespace Cni.Plugins.Bridge;
 
-/// <summary>What ADD does in the node's namespace: the bridge, the host end of the veth, gateways, forwarding.</summary>
+/// <summary>What ADD does in the node's namespace: the bridge, its port (the host end of the veth) and its gateway addresses.</summary>
 internal static class NodeSide
 {
-    private const int VethNameAttempts = 10;
-
     /// <summary>How long ADD waits for the host end to come up, as the reference: 0, 50, 500, 1000, 1000 ms.</summary>
     private static readonly int[] PortUpRetries = [0, 50, 500, 1000, 1000];
 
@@ -54,8 +52,15 @@ internal static class NodeSide
                 node.SetPromiscuous(bridge.Index, true);
             }
 
-            // We own the bridge's routes: no router advertisements (ignored where IPv6 is off).
-            TryWriteSysctl(Sysctl.IPv6Conf(name, "accept_ra"), "0");
+            // We own the bridge's routes: no router advertisements (best effort: there is no such setting where IPv6 is off).
+            try
+            {
+                Sysctl.Write(Sysctl.IPv6Conf(name, "accept_ra"), "0");
+            }
+            catch (NetlinkException)
+            {
+            }
+
             if (!bridge.IsUp)
             {
                 node.SetLinkUp(bridge.Index);
@@ -67,59 +72,6 @@ internal static class NodeSide
         }
 
         return node.GetLink(bridge.Index);
-    }
-
-    /// <summary>
-    /// Creates the veth pair: the host end <c>veth%08x</c> (random, retried on a clash) here, the container
-    /// end made directly in the container's namespace with its name and optional MAC; brings the host end up.
-    /// </summary>
-    /// <remarks>Equivalent to: <c>ip link add vethXXXXXXXX [mtu N] type veth peer name eth0 [mtu N] [address MAC] netns POD; ip link set vethXXXXXXXX up</c>.</remarks>
-    public static Link CreateVeth(RtnlSocket node, RtnlSocket podLinks, NetworkNamespace pod, string ifName, BridgeConfig config)
-    {
-        Span<byte> random = stackalloc byte[4];
-        for (int attempt = 0; attempt < VethNameAttempts; attempt++)
-        {
-            Random.Shared.NextBytes(random);
-            string hostName = "veth" + Convert.ToHexStringLower(random);
-            try
-            {
-                node.AddVeth(hostName, ifName, new VethOptions
-                {
-                    Mtu = config.Mtu > 0 ? config.Mtu : null,
-                    PeerMtu = config.Mtu > 0 ? config.Mtu : null,
-                    PeerMacAddress = config.ContainerMac,
-                    PeerNamespace = pod,
-                });
-            }
-            catch (NetlinkException e) when (e.IsExists)
-            {
-                if (podLinks.TryGetLink(ifName) is not null)
-                {
-                    throw Fail($"container veth name provided ({ifName}) already exists");
-                }
-
-                continue;
-            }
-            catch (NetlinkException e)
-            {
-                throw Fail($"failed to create veth pair {hostName}/{ifName}: {e.Message}");
-            }
-
-            Link host = node.GetLink(hostName);
-            try
-            {
-                node.SetLinkUp(host.Index);
-            }
-            catch (NetlinkException e)
-            {
-                node.DeleteLink(host.Index);
-                throw Fail($"failed to set {hostName} up: {e.Message}");
-            }
-
-            return host;
-        }
-
-        throw Fail($"failed to find a free host veth name after {VethNameAttempts} attempts");
     }
 
     /// <summary>Makes the host end a port of the bridge with the configured hairpin, isolation and VLANs.</summary>
@@ -200,9 +152,7 @@ internal static class NodeSide
             return existing;
         }
 
-        Span<byte> random = stackalloc byte[4];
-        Random.Shared.NextBytes(random);
-        string portName = "veth" + Convert.ToHexStringLower(random);
+        string portName = VethPair.NewHostName();
         try
         {
             node.AddVeth(portName, name, new VethOptions { Mtu = bridge.Mtu, PeerMtu = bridge.Mtu });
@@ -275,38 +225,13 @@ internal static class NodeSide
         }
     }
 
-    /// <summary>Turns on forwarding for each family that has a gateway on the bridge (in the node's namespace).</summary>
-    public static void EnableForwarding(List<IPCidr> gateways)
-    {
-        try
-        {
-            if (gateways.Any(g => g.Address.AddressFamily == AddressFamily.InterNetwork))
-            {
-                EnsureSysctl(Sysctl.IPv4Forwarding, "1");
-            }
-
-            if (gateways.Any(g => g.Address.AddressFamily == AddressFamily.InterNetworkV6))
-            {
-                EnsureSysctl(Sysctl.IPv6Forwarding, "1");
-            }
-        }
-        catch (NetlinkException e)
-        {
-            throw Fail($"failed to enable forwarding: {e.Message}");
-        }
-    }
-
     /// <summary>Waits for the host end to be operationally up, as the reference does, and returns it re-read.</summary>
     public static Link WaitPortUp(RtnlSocket node, Link host)
     {
         Link current = host;
         foreach (int sleep in PortUpRetries)
         {
-            if (sleep > 0)
-            {
-                Thread.Sleep(sleep);
-            }
-
+            Thread.Sleep(sleep);
             current = node.GetLink(host.Index);
             if (current.OperationalState == OperationalState.Up)
             {
@@ -315,26 +240,6 @@ internal static class NodeSide
         }
 
         throw Fail($"bridge port in error state: {current.OperationalState.ToString().ToLowerInvariant()}");
-    }
-
-    private static void EnsureSysctl(string name, string value)
-    {
-        if (Sysctl.Read(name) != value)
-        {
-            Sysctl.Write(name, value);
-        }
-    }
-
-    internal static void TryWriteSysctl(string name, string value)
-    {
-        try
-        {
-            Sysctl.Write(name, value);
-        }
-        catch (NetlinkException)
-        {
-            // Best effort, as the reference: e.g. no IPv6 on this node.
-        }
     }
 
     private static CniException Fail(string message) => new(CniErrorCode.Internal, message);

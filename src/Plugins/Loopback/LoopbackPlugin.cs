@@ -15,7 +15,7 @@ internal sealed class LoopbackPlugin : ICniPlugin
 
     public CniResult Add(AddRequest request)
     {
-        using NetworkNamespace pod = Namespaces.Open(request.NetNs);
+        using NetworkNamespace pod = PodNamespace.Open(request.NetNs);
         using RtnlSocket rtnl = RtnlSocket.OpenIn(pod);
         Link lo = rtnl.GetLink("lo");
         rtnl.SetLinkUp(lo.Index);
@@ -41,12 +41,12 @@ internal sealed class LoopbackPlugin : ICniPlugin
 
     public void Delete(DeleteRequest request)
     {
-        if (request.NetNs is null || !File.Exists(request.NetNs))
+        if (request.NetNs is null || !PodNamespace.Exists(request.NetNs))
         {
             return;
         }
 
-        using NetworkNamespace pod = Namespaces.Open(request.NetNs);
+        using NetworkNamespace pod = PodNamespace.Open(request.NetNs);
         using RtnlSocket rtnl = RtnlSocket.OpenIn(pod);
         if (rtnl.TryGetLink("lo") is Link lo)
         {
@@ -56,32 +56,12 @@ internal sealed class LoopbackPlugin : ICniPlugin
 
     public void Check(CheckRequest request)
     {
-        using NetworkNamespace pod = Namespaces.Open(request.NetNs);
+        using NetworkNamespace pod = PodNamespace.Open(request.NetNs);
         using RtnlSocket rtnl = RtnlSocket.OpenIn(pod);
         Link lo = rtnl.GetLink("lo");
         if ((lo.Flags & InterfaceFlags.Up) == 0)
         {
             throw new CniException(CniErrorCode.Internal, $"loopback interface is down in {request.NetNs}");
-        }
-    }
-}
-
-/// <summary>Opening a namespace with an error a runtime can act on.</summary>
-internal static class Namespaces
-{
-    public static NetworkNamespace Open(string path)
-    {
-        try
-        {
-            return NetworkNamespace.Open(path);
-        }
-        catch (NetlinkException e)
-        {
-            throw new CniException(CniErrorCode.Internal, $"failed to open netns \"{path}\": {e.Message}");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
-        {
-            throw new CniException(CniErrorCode.Internal, $"failed to open netns \"{path}\": {e.Message}");
         }
     }
 }
