@@ -21,10 +21,11 @@ publish() { # project-file output-dir
   rm -f "$log"
 }
 
-# Plugins: src/Plugins/<Name>/<Name>.csproj, and samples that are plugins (AssemblyName = executable name).
-for proj in src/Plugins/*/*.csproj samples/*/*.csproj; do
+# Plugins: the one-line executables src/Plugins/Programs/<executable>/<executable>.csproj (each runs
+# the plugin library src/Plugins/<Name>), and samples that are plugins (AssemblyName = executable name).
+for proj in src/Plugins/Programs/*/*.csproj samples/*/*.csproj; do
   [ -f "$proj" ] || continue
-  grep -q '<PublishAot>true</PublishAot>\|src/Plugins' <<<"$proj $(cat "$proj")" || continue
+  grep -q '<PublishAot>true</PublishAot>\|src/Plugins/Programs' <<<"$proj $(cat "$proj")" || continue
   out=artifacts/publish-tmp/$(basename "$proj" .csproj)
   publish "$proj" "$out"
   for f in "$out"/*; do

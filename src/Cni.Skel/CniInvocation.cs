@@ -6,6 +6,10 @@ namespace Cni.Skel;
 /// The process's inputs and outputs as parameters: the environment, stdin, stdout and stderr.
 /// Tests build one in memory; <see cref="FromProcess"/> gives the real ones.
 /// </summary>
+/// <remarks>
+/// The invocation also says how delegation runs other plugins (<see cref="Executor"/>): as child
+/// processes unless a test gives a fake or an in-process executor.
+/// </remarks>
 public sealed class CniInvocation
 {
     /// <summary>Creates an invocation.</summary>
@@ -13,7 +17,8 @@ public sealed class CniInvocation
     /// <param name="stdin">Standard input.</param>
     /// <param name="stdout">Standard output: results and error objects only.</param>
     /// <param name="stderr">Standard error: logs.</param>
-    public CniInvocation(IReadOnlyDictionary<string, string> environment, Stream stdin, Stream stdout, TextWriter stderr)
+    /// <param name="executor">How delegation finds and runs other plugins; <see langword="null"/> means <see cref="ProcessPluginExecutor.Instance"/>.</param>
+    public CniInvocation(IReadOnlyDictionary<string, string> environment, Stream stdin, Stream stdout, TextWriter stderr, IPluginExecutor? executor = null)
     {
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(stdin);
@@ -23,6 +28,7 @@ public sealed class CniInvocation
         Stdin = stdin;
         Stdout = stdout;
         Stderr = stderr;
+        Executor = executor ?? ProcessPluginExecutor.Instance;
     }
 
     /// <summary>The environment variables.</summary>
@@ -36,6 +42,9 @@ public sealed class CniInvocation
 
     /// <summary>Standard error.</summary>
     public TextWriter Stderr { get; }
+
+    /// <summary>How <see cref="CniRequest.Delegate"/> finds and runs other plugins.</summary>
+    public IPluginExecutor Executor { get; }
 
     /// <summary>The running process's environment and standard streams.</summary>
     /// <returns>The invocation.</returns>

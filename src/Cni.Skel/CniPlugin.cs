@@ -20,6 +20,10 @@ namespace Cni.Skel;
 /// CNI_NETNS_OVERRIDE is 1 or true.</description></item>
 /// <item><description><c>prevResult</c>, read in the configuration's version: malformed is code 6, except on DEL,
 /// which logs it and goes on without it.</description></item>
+/// <item><description>GC whose configuration has neither <c>cni.dev/valid-attachments</c> nor the older
+/// <c>cni.dev/attachments</c>: the runtime has not said what is valid (libcni sends neither when its caller
+/// gives no attachments, as <c>cnitool gc</c> does), so GC succeeds, frees nothing and says so on stderr,
+/// without calling the plugin. A key that is present, even <c>[]</c> or <c>null</c>, is the valid set.</description></item>
 /// </list>
 /// <para>
 /// A <see cref="CniException"/> from the plugin is written as it is; any other exception becomes code
@@ -61,7 +65,7 @@ public static class CniPlugin
                     $"unknown CNI_COMMAND: {commandText} (expected ADD, DEL, CHECK, VERSION, STATUS or GC)");
             }
 
-            var state = new InvocationState { Environment = invocation.Environment, Log = invocation.Stderr, Command = command };
+            var state = new InvocationState { Environment = invocation.Environment, Log = invocation.Stderr, Command = command, Executor = invocation.Executor };
             CheckEnvironment(state);
             byte[] stdin = ReadStdin(invocation.Stdin);
             if (command == CniCommand.Version)
@@ -199,12 +203,6 @@ public static class CniPlugin
         }
 
         VersionNegotiation.EnsureSupported(config.CniVersionText, [.. plugin.Info.SupportedVersions]);
-        if (state.Command == CniCommand.GC && config.ValidAttachments is null)
-        {
-            throw new CniException(
-                CniErrorCode.InvalidNetworkConfig,
-                "GC needs \"cni.dev/valid-attachments\" (or \"cni.dev/attachments\") in the configuration; without it nothing is released");
-        }
     }
 
     private static void CheckNamespace(InvocationState state)
@@ -261,6 +259,12 @@ public static class CniPlugin
                 plugin.Status(new StatusRequest(state));
                 return null;
             default:
+                if (!GcRule.RuntimeNamedValidAttachments(state.Stdin.Span))
+                {
+                    state.Log.WriteLine(GcRule.NothingToCollect);
+                    return null;
+                }
+
                 plugin.GarbageCollect(new GcRequest(state));
                 return null;
         }

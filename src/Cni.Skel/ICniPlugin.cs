@@ -65,7 +65,8 @@ public interface ICniPlugin
 
     /// <summary>
     /// GC (spec 1.1.0): release resources of every attachment that is not in
-    /// <see cref="GcRequest.ValidAttachments"/>. The default releases nothing.
+    /// <see cref="GcRequest.ValidAttachments"/>. The default releases nothing. It is called only when the
+    /// runtime named the valid set; GC without either attachments key succeeds without calling it.
     /// </summary>
     /// <param name="request">The request.</param>
     void GarbageCollect(GcRequest request)

@@ -8,6 +8,7 @@ internal sealed class InvocationState
     public required IReadOnlyDictionary<string, string> Environment { get; init; }
     public required TextWriter Log { get; init; }
     public required CniCommand Command { get; init; }
+    public required IPluginExecutor Executor { get; init; }
     public NetworkConfig? Config { get; set; }
     public ReadOnlyMemory<byte> Stdin { get; set; }
     public string? ContainerId { get; set; }

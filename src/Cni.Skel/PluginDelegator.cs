@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text;
 using Cni.Spec;
 
@@ -13,11 +11,12 @@ namespace Cni.Skel;
 /// <remarks>
 /// A main plugin calls its IPAM plugin in one line (<c>request.Delegate.Add(config.Ipam.Type)</c>);
 /// a meta plugin passes a configuration it built. An error object printed by the delegate is raised
-/// again as a <see cref="CniException"/> with the delegate's code.
+/// again as a <see cref="CniException"/> with the delegate's code. How the delegate is found and run
+/// is the invocation's <see cref="IPluginExecutor"/> (<see cref="CniInvocation.Executor"/>): child
+/// processes by default, a fake or in-process plugins in tests.
 /// </remarks>
 public sealed class PluginDelegator
 {
-    private const int ETXTBSY = 26;
     private readonly InvocationState _state;
 
     internal PluginDelegator(InvocationState state) => _state = state;
@@ -64,36 +63,22 @@ public sealed class PluginDelegator
     /// <exception cref="CniException">The plugin is missing or failed.</exception>
     public void GarbageCollect(string type, ReadOnlyMemory<byte>? config = null) => Execute(type, CniCommand.GC, config ?? _state.Stdin);
 
-    /// <summary>Finds a plugin on the request's CNI_PATH.</summary>
+    /// <summary>Finds a plugin on the request's CNI_PATH, through the invocation's <see cref="IPluginExecutor"/>.</summary>
     /// <param name="type">The plugin's executable name.</param>
-    /// <returns>The full path of the first executable file of that name.</returns>
+    /// <returns>Where the plugin is: for the default executor, the full path of the first executable file of that name.</returns>
     /// <exception cref="CniException">The type is a path (code 7), or no directory has it (code 999).</exception>
-    public string Find(string type) => FindInPath(type, _state.PluginPaths);
+    public string Find(string type)
+    {
+        ConfigRules.ValidateType(type);
+        return _state.Executor.Find(type, _state.PluginPaths);
+    }
 
     /// <summary>Finds a plugin in a list of directories: the first executable regular file named <paramref name="type"/>.</summary>
     /// <param name="type">The plugin's executable name; never a path.</param>
     /// <param name="paths">The directories, in order.</param>
     /// <returns>The full path.</returns>
     /// <exception cref="CniException">The type is a path (code 7), or no directory has it (code 999).</exception>
-    public static string FindInPath(string type, IReadOnlyList<string> paths)
-    {
-        ArgumentNullException.ThrowIfNull(paths);
-        ConfigRules.ValidateType(type);
-        foreach (string dir in paths)
-        {
-            string candidate = Path.Combine(dir, type);
-            var info = new FileInfo(candidate);
-            if (info.Exists && (info.UnixFileMode & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
-            {
-                return candidate;
-            }
-        }
-
-        throw new CniException(
-            CniErrorCode.Internal,
-            $"failed to find plugin \"{type}\" in path [{string.Join(" ", paths)}]",
-            paths.Count == 0 ? "CNI_PATH is empty" : null);
-    }
+    public static string FindInPath(string type, IReadOnlyList<string> paths) => ProcessPluginExecutor.Instance.Find(type, paths);
 
     private static CniVersion ConfigVersion(ReadOnlyMemory<byte> config)
     {
@@ -110,64 +95,18 @@ public sealed class PluginDelegator
     private byte[] Execute(string type, CniCommand command, ReadOnlyMemory<byte> stdin)
     {
         string path = Find(type);
-        for (int attempt = 1; ; attempt++)
+        var environment = new Dictionary<string, string>(_state.Environment, StringComparer.Ordinal)
         {
-            try
-            {
-                return ExecuteOnce(path, type, command, stdin);
-            }
-            catch (Win32Exception e) when (e.NativeErrorCode == ETXTBSY && attempt < 5)
-            {
-                // The binary is being written (an upgrade in progress): the reference waits and retries too.
-                _state.Log.WriteLine($"plugin {path} is busy (text file busy), retrying in 1 s");
-                Thread.Sleep(1000);
-            }
-        }
-    }
-
-    private byte[] ExecuteOnce(string path, string type, CniCommand command, ReadOnlyMemory<byte> stdin)
-    {
-        var psi = new ProcessStartInfo(path)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            ["CNI_COMMAND"] = DispatchTables.Name(command),
         };
-        psi.Environment.Clear();
-        foreach ((string key, string value) in _state.Environment)
+        PluginOutput run = _state.Executor.Execute(path, environment, stdin, _state.Log);
+        if (run.Stderr.Length > 0)
         {
-            psi.Environment[key] = value;
+            _state.Log.Write(run.Stderr);
         }
 
-        psi.Environment["CNI_COMMAND"] = DispatchTables.Name(command);
-        using Process process = Process.Start(psi) ?? throw new CniException(CniErrorCode.Internal, $"failed to start plugin {path}");
-        Task<byte[]> stdout = Task.Run(() =>
-        {
-            using var buffer = new MemoryStream();
-            process.StandardOutput.BaseStream.CopyTo(buffer);
-            return buffer.ToArray();
-        });
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            process.StandardInput.BaseStream.Write(stdin.Span);
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // The delegate exited without reading all of stdin; its exit status says what happened.
-        }
-
-        process.WaitForExit();
-        byte[] output = stdout.Result;
-        string errors = stderr.Result;
-        if (errors.Length > 0)
-        {
-            _state.Log.Write(errors);
-        }
-
-        if (process.ExitCode == 0)
+        byte[] output = run.Stdout.ToArray();
+        if (run.ExitCode == 0)
         {
             return output;
         }
@@ -175,12 +114,12 @@ public sealed class PluginDelegator
         string verb = DispatchTables.Name(command);
         if (output.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
         {
-            string tail = errors.Trim();
+            string tail = run.Stderr.Trim();
             throw new CniException(
                 CniErrorCode.Internal,
                 tail.Length == 0
-                    ? $"plugin \"{type}\" failed on {verb} with exit code {process.ExitCode} and printed no error message"
-                    : $"plugin \"{type}\" failed on {verb} with exit code {process.ExitCode}: {Tail(tail)}");
+                    ? $"plugin \"{type}\" failed on {verb} with exit code {run.ExitCode} and printed no error message"
+                    : $"plugin \"{type}\" failed on {verb} with exit code {run.ExitCode}: {Tail(tail)}");
         }
 
         CniError error;
@@ -192,7 +131,7 @@ public sealed class PluginDelegator
         {
             throw new CniException(
                 CniErrorCode.Internal,
-                $"plugin \"{type}\" failed on {verb} with exit code {process.ExitCode} and printed something that is not an error object: {Tail(Encoding.UTF8.GetString(output).Trim())}");
+                $"plugin \"{type}\" failed on {verb} with exit code {run.ExitCode} and printed something that is not an error object: {Tail(Encoding.UTF8.GetString(output).Trim())}");
         }
 
         throw error.ToException();

@@ -115,7 +115,9 @@ public sealed class GcRequest : CniRequest
 
     /// <summary>
     /// The attachments still in use, from <c>cni.dev/valid-attachments</c> (or the older
-    /// <c>cni.dev/attachments</c>). Empty means none is valid: everything may be released.
+    /// <c>cni.dev/attachments</c>). Empty (the key is <c>[]</c> or <c>null</c>) means none is valid:
+    /// everything may be released. A configuration with neither key never reaches the plugin: the
+    /// dispatcher answers it with success and releases nothing.
     /// </summary>
     public IReadOnlyList<Attachment> ValidAttachments { get; }
 }

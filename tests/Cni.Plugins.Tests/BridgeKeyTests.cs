@@ -404,10 +404,7 @@ public class BridgeKeyTests
     public void Vlan_config_fails_like_the_reference_on_a_kernel_without_vlan_filtering(string keys)
     {
         Requires.Root();
-        if (BridgeNode.KernelHasVlanFiltering())
-        {
-            Assert.Skip("this kernel filters VLANs on bridges; the kernel VLAN tests cover it");
-        }
+        Requires.KernelWithout("bridge VLAN filtering", KernelProbes.BridgeVlanFiltering);
 
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var nodeOurs = new BridgeNode("vlno");
@@ -434,10 +431,7 @@ public class BridgeKeyTests
     public void Vlans_are_set_on_the_port_as_the_kernel_dump_shows(string keys, int[] vids, int? pvid)
     {
         Requires.Root();
-        if (!BridgeNode.KernelHasVlanFiltering())
-        {
-            Assert.Skip("this kernel lacks bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING): 'ip link add type bridge vlan_filtering 1' fails");
-        }
+        Requires.KernelFeature("bridge VLAN filtering", KernelProbes.BridgeVlanFiltering);
 
         using var node = new BridgeNode("vlan");
         TestNetns pod = node.Pod();

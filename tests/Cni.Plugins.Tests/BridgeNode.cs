@@ -135,21 +135,6 @@ internal sealed partial class BridgeNode : IDisposable
         return r.ToJsonString(r.CniVersion < CniVersion.V0_3_0 ? r.CniVersion : CniVersion.V1_0_0);
     }
 
-    /// <summary>Whether this kernel can filter VLANs on a bridge (CONFIG_BRIDGE_VLAN_FILTERING); tried in a throwaway namespace.</summary>
-    public static bool KernelHasVlanFiltering()
-    {
-        using var ns = new TestNetns("brvlanprobe");
-        try
-        {
-            ns.Ip("link", "add", "vlprobe", "type", "bridge", "vlan_filtering", "1");
-            return true;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
-    }
-
     public void Dispose()
     {
         foreach (TestNetns pod in _pods)

@@ -284,14 +284,62 @@ public class DispatcherTests
     }
 
     [Fact]
-    public void Gc_without_any_attachments_key_refuses_rather_than_freeing_everything()
+    public void Gc_without_any_attachments_key_succeeds_frees_nothing_and_says_so()
+    {
+        // libcni sends neither key when its caller names no attachments (cnitool gc): the runtime has
+        // not said what is valid, so the plugin is not asked to free anything.
+        var capture = new List<GcRequest>();
+        Harness h = For("GC");
+        h.Stdin = """{"cniVersion":"1.1.0","name":"n","type":"gc","ipam":{"type":"host-local"}}""";
+        h.Run(new GcRecorder(capture));
+        Assert.True(h.ExitCode == 0, h.Stdout + h.Stderr);
+        Assert.Equal("", h.Stdout);
+        Assert.Empty(capture);
+        Assert.Contains("neither \"cni.dev/valid-attachments\" nor \"cni.dev/attachments\"", h.Stderr, StringComparison.Ordinal);
+        Assert.Contains("nothing is released", h.Stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("cni.dev/valid-attachments", "[]")]
+    [InlineData("cni.dev/valid-attachments", "null")]
+    [InlineData("cni.dev/attachments", "[]")]
+    [InlineData("cni.dev/attachments", "null")]
+    public void Gc_with_an_empty_or_null_key_passes_an_empty_valid_set(string key, string value)
+    {
+        // Go marshals an empty list as null: present, and nothing in it is valid.
+        var capture = new List<GcRequest>();
+        Harness h = For("GC");
+        h.Stdin = $$"""{"cniVersion":"1.1.0","name":"n","{{key}}":{{value}}}""";
+        h.Run(new GcRecorder(capture));
+        Assert.True(h.ExitCode == 0, h.Stdout + h.Stderr);
+        Assert.Empty(Assert.Single(capture).ValidAttachments);
+        Assert.DoesNotContain("nothing is released", h.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Gc_with_a_list_passes_it_and_an_attachments_key_nested_elsewhere_does_not_count()
     {
         var capture = new List<GcRequest>();
         Harness h = For("GC");
-        h.Stdin = """{"cniVersion":"1.1.0","name":"n"}""";
-        CniError e = h.Run(new GcRecorder(capture)).Error();
-        Assert.Equal(CniErrorCode.InvalidNetworkConfig, e.Code);
-        Assert.Contains("cni.dev/valid-attachments", e.Message, StringComparison.Ordinal);
+        h.Stdin = """{"cniVersion":"1.1.0","name":"n","args":{"cni.dev/valid-attachments":[]},"cni.dev/valid-attachments":[{"containerID":"a","ifname":"eth0"}]}""";
+        Assert.Equal(0, h.Run(new GcRecorder(capture)).ExitCode);
+        Assert.Equal([new Attachment("a", "eth0")], Assert.Single(capture).ValidAttachments);
+
+        // The key only inside another object is not the runtime's valid set.
+        capture.Clear();
+        h.Stdin = """{"cniVersion":"1.1.0","name":"n","args":{"cni.dev/valid-attachments":[]}}""";
+        Assert.Equal(0, h.Run(new GcRecorder(capture)).ExitCode);
+        Assert.Empty(capture);
+        Assert.Contains("nothing is released", h.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Gc_without_the_key_still_checks_the_version_first()
+    {
+        var capture = new List<GcRequest>();
+        Harness h = For("GC");
+        h.Stdin = """{"cniVersion":"1.0.0","name":"n"}""";
+        Assert.Equal(CniErrorCode.IncompatibleVersion, h.Run(new GcRecorder(capture)).Error().Code);
         Assert.Empty(capture);
     }
 

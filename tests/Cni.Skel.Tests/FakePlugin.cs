@@ -75,11 +75,14 @@ internal sealed class Harness
 
     public string Stderr { get; private set; } = "";
 
+    /// <summary>How delegation runs plugins; <see langword="null"/> is the default (child processes).</summary>
+    public IPluginExecutor? Executor { get; set; }
+
     public Harness Run(ICniPlugin plugin)
     {
         using var stdout = new MemoryStream();
         using var stderr = new StringWriter();
-        ExitCode = CniPlugin.Run(plugin, new CniInvocation(Env, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Stdin)), stdout, stderr));
+        ExitCode = CniPlugin.Run(plugin, new CniInvocation(Env, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(Stdin)), stdout, stderr, Executor));
         Stdout = System.Text.Encoding.UTF8.GetString(stdout.ToArray());
         Stderr = stderr.ToString();
         return this;

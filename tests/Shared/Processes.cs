@@ -85,7 +85,7 @@ internal static class RepoPaths
     public static string PluginDir =>
         Environment.GetEnvironmentVariable("CNI_PLUGIN_DIR") is { Length: > 0 } d ? d : Path.Combine(Root, "artifacts", "cni-bin");
 
-    /// <summary>Requires a published NativeAOT program and returns its path.</summary>
+    /// <summary>Requires a published NativeAOT program, built from its current sources, and returns its path.</summary>
     public static string AotProgram(string project, string executable)
     {
         string path = Path.Combine(AotDir, project, executable);
@@ -94,10 +94,14 @@ internal static class RepoPaths
             Requires.Unavailable($"the NativeAOT program {path} is missing: run eng/test.sh, which publishes it");
         }
 
+        StaleBinaries.Refuse(path, Path.Combine(Root, "tests", project, project + ".csproj"));
         return path;
     }
 
-    /// <summary>Requires one of our published plugins and returns its path.</summary>
+    /// <summary>
+    /// Requires one of our published plugins, built from its current sources, and returns its path.
+    /// Every black-box test finds our binaries here, so this is where a stale binary is refused.
+    /// </summary>
     public static string OurPlugin(string name)
     {
         string path = Path.Combine(PluginDir, name);
@@ -106,7 +110,29 @@ internal static class RepoPaths
             Requires.Unavailable($"our NativeAOT plugin {path} is missing: run eng/test.sh, which publishes it");
         }
 
+        StaleBinaries.Refuse(path, ProjectOf(name));
         return path;
+    }
+
+    /// <summary>
+    /// The project that publishes an executable of ours: a plugin's one-line program
+    /// (src/Plugins/Programs/&lt;name&gt;) or a sample whose AssemblyName is the name.
+    /// </summary>
+    public static string ProjectOf(string executable)
+    {
+        IEnumerable<string> candidates = new[] { Path.Combine(Root, "src", "Plugins", "Programs"), Path.Combine(Root, "samples") }
+            .Where(Directory.Exists)
+            .SelectMany(d => Directory.EnumerateFiles(d, "*.csproj", SearchOption.AllDirectories));
+        foreach (string project in candidates)
+        {
+            string? assemblyName = System.Xml.Linq.XDocument.Load(project).Descendants("AssemblyName").FirstOrDefault()?.Value;
+            if ((assemblyName ?? Path.GetFileNameWithoutExtension(project)) == executable)
+            {
+                return project;
+            }
+        }
+
+        throw new InvalidOperationException($"no project under src/Plugins/Programs or samples builds the executable '{executable}'");
     }
 
     private static string FindRoot()

@@ -1,17 +1,25 @@
 namespace Cni.Tests;
 
 /// <summary>
-/// Guards for tests that need the real machine: root, namespaces, the Go reference plugins.
-/// Outside CI a missing prerequisite skips the test; when CNI_TESTS_STRICT=1 (the test command
-/// sets it, and so CI) it fails instead, so a root test never passes by not running.
+/// Guards for tests that need the real machine: root, namespaces, the Go reference plugins, kernel features.
 /// </summary>
+/// <remarks>
+/// <para>
+/// One rule decides whether a test may skip. A skip is allowed, strict or not, only for a kernel
+/// feature this machine provably lacks (<see cref="KernelFeature"/>, decided by a probe of the kernel
+/// such as <see cref="KernelProbes.BridgeVlanFiltering"/>); its reason names the feature and the
+/// evidence, and it is counted as skipped, never as passed. Every other missing prerequisite
+/// (<see cref="Unavailable"/>: not root, a binary not published, a package not installed) skips only
+/// outside CI: when CNI_TESTS_STRICT=1 (the test command sets it) it fails, so nothing passes by not running.
+/// </para>
+/// </remarks>
 internal static class Requires
 {
     public static bool Strict => Environment.GetEnvironmentVariable("CNI_TESTS_STRICT") is "1" or "true";
 
     public static void Root()
     {
-        if (Environment.UserName != "root" && Tmds_geteuid() != 0)
+        if (!Environment.IsPrivilegedProcess)
         {
             Unavailable("this test needs root (network namespaces, netlink)");
         }
@@ -33,6 +41,7 @@ internal static class Requires
         return path;
     }
 
+    /// <summary>A prerequisite that is not a kernel feature is missing: fails under CNI_TESTS_STRICT=1, skips otherwise.</summary>
     public static void Unavailable(string why)
     {
         if (Strict)
@@ -43,6 +52,64 @@ internal static class Requires
         Assert.Skip(why);
     }
 
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "geteuid")]
-    private static extern uint Tmds_geteuid();
+    /// <summary>Skips unless this machine's kernel has <paramref name="feature"/>, as <paramref name="probe"/> proves one way or the other.</summary>
+    /// <param name="feature">What the test needs, for example <c>"bridge VLAN filtering"</c>.</param>
+    /// <param name="probe">The kernel probe; it throws when it cannot tell, which fails the test.</param>
+    public static void KernelFeature(string feature, Func<KernelProbe> probe)
+    {
+        KernelProbe result = probe();
+        if (!result.Present)
+        {
+            KernelFeatureMissing(feature, result.Evidence);
+        }
+    }
+
+    /// <summary>
+    /// The mirror of <see cref="KernelFeature"/> for a test of the fallback on kernels without the feature:
+    /// skips when this machine's kernel provably has it, because the tests that need it run here instead.
+    /// </summary>
+    public static void KernelWithout(string feature, Func<KernelProbe> probe)
+    {
+        KernelProbe result = probe();
+        if (result.Present)
+        {
+            Assert.Skip($"kernel feature present: this machine's kernel has {feature} ({result.Evidence}); this test is for kernels without it, and the tests that need it run here instead");
+        }
+    }
+
+    /// <summary>The skip itself, for a test that found the proof on its own (for example EOPNOTSUPP from the kernel).</summary>
+    /// <param name="feature">The feature.</param>
+    /// <param name="evidence">What the kernel answered.</param>
+    public static void KernelFeatureMissing(string feature, string evidence) =>
+        Assert.Skip($"kernel feature missing: this machine's kernel lacks {feature} ({evidence})");
+}
+
+/// <summary>What a kernel probe found: whether the feature is there, and the kernel's answer that shows it.</summary>
+internal readonly record struct KernelProbe(bool Present, string Evidence);
+
+/// <summary>Probes of kernel features, each run once per test process in a throwaway namespace.</summary>
+internal static class KernelProbes
+{
+    private static readonly Lazy<KernelProbe> VlanFiltering = new(ProbeVlanFiltering);
+
+    /// <summary>
+    /// Bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING): <c>ip link add type bridge vlan_filtering 1</c>
+    /// succeeds, or fails with EOPNOTSUPP ("Operation not supported"); any other failure is not proof
+    /// either way and fails the test.
+    /// </summary>
+    public static KernelProbe BridgeVlanFiltering() => VlanFiltering.Value;
+
+    private static KernelProbe ProbeVlanFiltering()
+    {
+        using var ns = new TestNetns("vlanprobe");
+        try
+        {
+            ns.Ip("link", "add", "vlprobe", "type", "bridge", "vlan_filtering", "1");
+            return new KernelProbe(true, "'ip link add type bridge vlan_filtering 1' succeeds");
+        }
+        catch (InvalidOperationException e) when (e.Message.Contains("Operation not supported", StringComparison.Ordinal))
+        {
+            return new KernelProbe(false, "'ip link add type bridge vlan_filtering 1' fails with EOPNOTSUPP: " + e.Message.Trim());
+        }
+    }
 }

@@ -1,0 +1,119 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using Cni.Spec;
+using Tmds.Linux;
+
+namespace Cni.Skel;
+
+/// <summary>
+/// The default <see cref="IPluginExecutor"/>: finds executables on <c>CNI_PATH</c> and runs them as
+/// child processes with exactly the given environment, as a runtime runs plugins.
+/// </summary>
+/// <remarks>
+/// The child is started from the calling thread, so it is born in that thread's network namespace.
+/// A binary that is still open for writing (an upgrade in progress) cannot be executed (<c>ETXTBSY</c>):
+/// the executor waits a second and tries again, up to five attempts, as the reference does.
+/// </remarks>
+public sealed class ProcessPluginExecutor : IPluginExecutor
+{
+    private const int Attempts = 5;
+
+    private ProcessPluginExecutor()
+    {
+    }
+
+    /// <summary>The executor; it holds no state.</summary>
+    public static ProcessPluginExecutor Instance { get; } = new();
+
+    /// <summary>Finds the first executable regular file named <paramref name="type"/> in the directories.</summary>
+    /// <param name="type">The plugin's executable name; never a path.</param>
+    /// <param name="paths">The directories, in order.</param>
+    /// <returns>The file's full path.</returns>
+    /// <exception cref="CniException">The type is a path (code 7), or no directory has it (code 999).</exception>
+    public string Find(string type, IReadOnlyList<string> paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        ConfigRules.ValidateType(type);
+        foreach (string dir in paths)
+        {
+            string candidate = Path.Combine(dir, type);
+            var info = new FileInfo(candidate);
+            if (info.Exists && (info.UnixFileMode & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0)
+            {
+                return candidate;
+            }
+        }
+
+        throw new CniException(
+            CniErrorCode.Internal,
+            $"failed to find plugin \"{type}\" in path [{string.Join(" ", paths)}]",
+            paths.Count == 0 ? "CNI_PATH is empty" : null);
+    }
+
+    /// <summary>Runs the executable and waits for it, feeding stdin and capturing stdout and stderr.</summary>
+    /// <param name="path">The executable.</param>
+    /// <param name="environment">Its whole environment.</param>
+    /// <param name="stdin">Its standard input.</param>
+    /// <param name="log">Where a retry on a busy binary is reported.</param>
+    /// <returns>The exit code and the captured output.</returns>
+    /// <exception cref="CniException">The executable could not be started.</exception>
+    public PluginOutput Execute(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, TextWriter log)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(log);
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return ExecuteOnce(path, environment, stdin);
+            }
+            catch (Win32Exception e) when (e.NativeErrorCode == LibC.ETXTBSY && attempt < Attempts)
+            {
+                log.WriteLine($"plugin {path} is busy (text file busy), retrying in 1 s");
+                Thread.Sleep(1000);
+            }
+            catch (Win32Exception e)
+            {
+                throw new CniException(CniErrorCode.Internal, $"failed to start plugin {path}: {e.Message}", null, e);
+            }
+        }
+    }
+
+    private static PluginOutput ExecuteOnce(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin)
+    {
+        var psi = new ProcessStartInfo(path)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        psi.Environment.Clear();
+        foreach ((string key, string value) in environment)
+        {
+            psi.Environment[key] = value;
+        }
+
+        using Process process = Process.Start(psi) ?? throw new CniException(CniErrorCode.Internal, $"failed to start plugin {path}");
+        Task<byte[]> stdout = Task.Run(() =>
+        {
+            using var buffer = new MemoryStream();
+            process.StandardOutput.BaseStream.CopyTo(buffer);
+            return buffer.ToArray();
+        });
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        try
+        {
+            process.StandardInput.BaseStream.Write(stdin.Span);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // The plugin exited without reading all of stdin; its exit status says what happened.
+        }
+
+        process.WaitForExit();
+        return new PluginOutput(process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
