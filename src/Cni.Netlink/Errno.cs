@@ -9,7 +9,7 @@ namespace Cni.Netlink;
 /// </summary>
 internal static class Errno
 {
-    private static readonly (int Code, string Name)[] s_names =
+    private static readonly (int Code, string Name)[] Names =
     [
         (LibC.EPERM, "EPERM"),
         (LibC.ENOENT, "ENOENT"),
@@ -43,7 +43,7 @@ internal static class Errno
 
     private static string Name(int errno)
     {
-        foreach ((int code, string name) in s_names)
+        foreach ((int code, string name) in Names)
         {
             if (code == errno)
             {

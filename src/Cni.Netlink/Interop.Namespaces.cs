@@ -49,33 +49,31 @@ internal static unsafe partial class Interop
     {
         stat st;
         int rc = fstat(fd, &st);
-        if (rc < 0)
-        {
-            int errno = Errno.Last;
-            device = 0;
-            inode = 0;
-            return errno;
-        }
-
-        device = st.st_dev;
-        inode = st.st_ino;
-        return 0;
+        return Identity(rc, st, out device, out inode);
     }
 
     public static int StatPath(string path, out ulong device, out ulong inode)
     {
         Span<byte> scratch = stackalloc byte[StackPathLength];
         stat st;
+        int rc;
         fixed (byte* p = ToNativePath(path, scratch))
         {
-            int rc = LibC.stat(p, &st);
-            if (rc < 0)
-            {
-                int errno = Errno.Last;
-                device = 0;
-                inode = 0;
-                return errno;
-            }
+            rc = LibC.stat(p, &st);
+        }
+
+        return Identity(rc, st, out device, out inode);
+    }
+
+    /// <summary>A namespace's identity (device, inode) from a stat call's outcome; errno is read first, before anything can overwrite it.</summary>
+    private static int Identity(int rc, in stat st, out ulong device, out ulong inode)
+    {
+        if (rc < 0)
+        {
+            int errno = Errno.Last;
+            device = 0;
+            inode = 0;
+            return errno;
         }
 
         device = st.st_dev;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Cni.Tests;
 using Cni.Spec;
+using Cni.Tests;
 using static Cni.Ipam.Tests.T;
 
 namespace Cni.Ipam.Tests;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Text.Json;
-using Cni.Tests;
 using Cni.Netlink.Protocol;
+using Cni.Tests;
 
 namespace Cni.Netlink.Tests;
 

@@ -9,7 +9,7 @@ namespace Cni.Netlink.Tests;
 /// </summary>
 internal static class ProtocolWorkloads
 {
-    private static readonly byte[] s_mac = [0x0a, 0x58, 0x0a, 0xf4, 0x01, 0x02];
+    private static readonly byte[] Mac = [0x0a, 0x58, 0x0a, 0xf4, 0x01, 0x02];
 
     /// <summary>Encodes RTM_NEWLINK for a veth pair with its peer in another namespace (by fd).</summary>
     public static int EncodeVeth(Span<byte> buffer, uint sequence)
@@ -18,7 +18,7 @@ internal static class ProtocolWorkloads
         w.BeginMessage(RtmType.NewLink, NetlinkFlags.Request | NetlinkFlags.Ack | NetlinkFlags.Create | NetlinkFlags.Exclusive, sequence);
         w.WriteStruct(new IfInfoMessage());
         w.WriteUInt32(IfLinkAttribute.Mtu, 1450);
-        w.WriteAttribute(IfLinkAttribute.Address, s_mac);
+        w.WriteAttribute(IfLinkAttribute.Address, Mac);
         w.WriteAttribute(IfLinkAttribute.IfName, "eth0");
         var info = w.BeginNested(IfLinkAttribute.LinkInfo);
         w.WriteAttribute(LinkInfoAttribute.Kind, "veth", nulTerminate: false);

@@ -6,18 +6,18 @@ namespace Cni.Netlink.Tests;
 /// </summary>
 internal static class Vectors
 {
-    private static readonly Lazy<List<(string Command, List<byte[]> Buffers)>> s_requests = new(() => Load("requests.txt"));
-    private static readonly Lazy<List<(string Command, List<byte[]> Buffers)>> s_replies = new(() => Load("replies.txt"));
+    private static readonly Lazy<List<(string Command, List<byte[]> Buffers)>> RequestCaptures = new(() => Load("requests.txt"));
+    private static readonly Lazy<List<(string Command, List<byte[]> Buffers)>> ReplyCaptures = new(() => Load("replies.txt"));
 
     /// <summary>Every message buffer the command starting with <paramref name="commandPrefix"/> sent.</summary>
-    public static List<byte[]> Requests(string commandPrefix) => Find(s_requests.Value, commandPrefix);
+    public static List<byte[]> Requests(string commandPrefix) => Find(RequestCaptures.Value, commandPrefix);
 
     /// <summary>Every datagram the command starting with <paramref name="commandPrefix"/> received.</summary>
-    public static List<byte[]> Replies(string commandPrefix) => Find(s_replies.Value, commandPrefix);
+    public static List<byte[]> Replies(string commandPrefix) => Find(ReplyCaptures.Value, commandPrefix);
 
     /// <summary>Every captured reply datagram of every command.</summary>
     public static IEnumerable<(string Command, byte[] Datagram)> AllReplies() =>
-        s_replies.Value.SelectMany(entry => entry.Buffers.Select(b => (entry.Command, b)));
+        ReplyCaptures.Value.SelectMany(entry => entry.Buffers.Select(b => (entry.Command, b)));
 
     /// <summary>The last message a command sent: the request itself, after ip's lookups.</summary>
     public static byte[] LastRequest(string commandPrefix) => Requests(commandPrefix)[^1];
