@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Cni.Spec;
 
 /// <summary>
@@ -67,29 +69,36 @@ public static class ConfigRules
     }
 
     /// <summary>
-    /// Checks an interface name: non-empty, at most 15 characters, not <c>.</c> or <c>..</c>, and
-    /// without <c>/</c>, <c>:</c> or white space.
+    /// Checks an interface name by <see cref="InterfaceNameProblem"/>: the rule the kernel applies to every
+    /// interface name, and the specification to <c>CNI_IFNAME</c>.
     /// </summary>
     /// <param name="ifName">The name.</param>
     /// <exception cref="CniException">Invalid (code 4, naming CNI_IFNAME).</exception>
     public static void ValidateInterfaceName(string? ifName)
     {
-        string? problem = ifName switch
-        {
-            null or "" => "is empty",
-            { Length: > MaxInterfaceNameLength } => $"is longer than {MaxInterfaceNameLength} characters",
-            "." or ".." => "is a reserved name",
-            _ when ifName.Contains('/', StringComparison.Ordinal) => "contains '/'",
-            _ when ifName.Contains(':', StringComparison.Ordinal) => "contains ':'",
-            _ when ifName.Any(char.IsWhiteSpace) => "contains white space",
-            _ => null,
-        };
-
-        if (problem is not null)
+        if (InterfaceNameProblem(ifName) is string problem)
         {
             throw new CniException(CniErrorCode.InvalidEnvironmentVariables, $"invalid CNI_IFNAME \"{ifName}\": the interface name {problem}");
         }
     }
+
+    /// <summary>
+    /// What is wrong with an interface name by the kernel's rule (<c>dev_valid_name</c>): empty, longer than
+    /// <see cref="MaxInterfaceNameLength"/> bytes of UTF-8, <c>.</c> or <c>..</c>, or containing <c>/</c>,
+    /// <c>:</c> or white space. The one copy of that rule, for callers that report it in their own words.
+    /// </summary>
+    /// <param name="ifName">The name.</param>
+    /// <returns>The problem as the end of a sentence ("is empty", "contains ':'"...), or <see langword="null"/> when the name is valid.</returns>
+    public static string? InterfaceNameProblem(string? ifName) => ifName switch
+    {
+        null or "" => "is empty",
+        _ when Encoding.UTF8.GetByteCount(ifName) > MaxInterfaceNameLength => $"is longer than {MaxInterfaceNameLength} bytes",
+        "." or ".." => "is a reserved name",
+        _ when ifName.Contains('/', StringComparison.Ordinal) => "contains '/'",
+        _ when ifName.Contains(':', StringComparison.Ordinal) => "contains ':'",
+        _ when ifName.Any(char.IsWhiteSpace) => "contains white space",
+        _ => null,
+    };
 
     /// <summary>
     /// Reads a subnet written in CIDR notation, such as a range's <c>subnet</c>: the address must

@@ -191,6 +191,33 @@ public class NetworkConfigTests
     [InlineData("0")]
     public void Valid_names(string name) => ConfigRules.ValidateName(name);
 
+    [Theory]
+    [InlineData("", "is empty")]
+    [InlineData("abcdefghijklmnop", "is longer than 15 bytes")]
+    [InlineData("ethé12345678901", "is longer than 15 bytes")] // 15 characters, 16 bytes: the kernel counts bytes
+    [InlineData(".", "is a reserved name")]
+    [InlineData("..", "is a reserved name")]
+    [InlineData("a/b", "contains '/'")]
+    [InlineData("eth0:1", "contains ':'")]
+    [InlineData("eth 0", "contains white space")]
+    public void Interface_names_break_the_kernel_rule_in_words_every_layer_shares(string name, string problem)
+    {
+        Assert.Equal(problem, ConfigRules.InterfaceNameProblem(name));
+        var e = Assert.Throws<CniException>(() => ConfigRules.ValidateInterfaceName(name));
+        Assert.Equal(CniErrorCode.InvalidEnvironmentVariables, e.Code);
+        Assert.Equal($"invalid CNI_IFNAME \"{name}\": the interface name {problem}", e.Message);
+    }
+
+    [Theory]
+    [InlineData("eth0")]
+    [InlineData("abcdefghijklmno")]
+    [InlineData("veth0a1b2c3d")]
+    public void Valid_interface_names(string name)
+    {
+        Assert.Null(ConfigRules.InterfaceNameProblem(name));
+        ConfigRules.ValidateInterfaceName(name);
+    }
+
     [Fact]
     public void Network_config_list_validates_and_derives_plugin_stdin()
     {

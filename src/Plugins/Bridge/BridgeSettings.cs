@@ -156,13 +156,9 @@ internal sealed class BridgeConfig
         }
 
         string bridge = string.IsNullOrEmpty(s.Bridge) ? DefaultBridgeName : s.Bridge;
-        try
+        if (ConfigRules.InterfaceNameProblem(bridge) is string problem)
         {
-            ConfigRules.ValidateInterfaceName(bridge);
-        }
-        catch (CniException e)
-        {
-            throw Invalid($"\"bridge\": \"{bridge}\" is not a valid interface name: {e.Message}");
+            throw Invalid($"\"bridge\": \"{bridge}\" is not a valid interface name: it {problem}");
         }
 
         if (s.Vlan is < 0 or > 4094)
