@@ -64,19 +64,6 @@ internal static class Requires
         }
     }
 
-    /// <summary>
-    /// The mirror of <see cref="KernelFeature"/> for a test of the fallback on kernels without the feature:
-    /// skips when this machine's kernel provably has it, because the tests that need it run here instead.
-    /// </summary>
-    public static void KernelWithout(string feature, Func<KernelProbe> probe)
-    {
-        KernelProbe result = probe();
-        if (result.Present)
-        {
-            Assert.Skip($"kernel feature present: this machine's kernel has {feature} ({result.Evidence}); this test is for kernels without it, and the tests that need it run here instead");
-        }
-    }
-
     /// <summary>The skip itself, for a test that found the proof on its own (for example EOPNOTSUPP from the kernel).</summary>
     /// <param name="feature">The feature.</param>
     /// <param name="evidence">What the kernel answered.</param>
