@@ -108,7 +108,7 @@ internal sealed class TwoNodeFlannel : IDisposable
         return new FlannelNode(this, number, ns);
     }
 
-    /// <summary>The nodes' NICs: a veth pair <c>eth0</c>-<c>eth0</c>, addressed and up.</summary>
+    /// <summary>The nodes' NICs: a veth pair <c>eth0</c>-<c>eth0</c>, addressed and up; strict rp_filter on the nodes.</summary>
     private void Underlay()
     {
         FlannelNode a = Nodes[0], b = Nodes[1];
@@ -120,6 +120,14 @@ internal sealed class TwoNodeFlannel : IDisposable
 
         foreach (FlannelNode node in Nodes)
         {
+            // Strict reverse-path filtering, the strictest a node may have (a new namespace inherits the
+            // machine's IPv4 setting otherwise): every path of the overlay must pass it.
+            using (NetworkNamespace ns = NetworkNamespace.Open(node.Netns.Path))
+            {
+                ns.WriteSysctl(Sysctl.IPv4Conf("all", "rp_filter"), "1");
+                ns.WriteSysctl(Sysctl.IPv4Conf("default", "rp_filter"), "1");
+            }
+
             using RtnlSocket rtnl = node.OpenRtnl();
             int eth0 = rtnl.GetLink(FlannelNode.UnderlayDevice).Index;
             rtnl.AddAddress(eth0, node.UnderlayAddress, 24);
