@@ -15,7 +15,7 @@ namespace Cni.Spec;
 /// <remarks>
 /// The rules, applied at every level:
 /// <list type="bullet">
-/// <item>Objects with their keys sorted by their UTF-8 bytes (Go sorts map keys); compact, no white space.</item>
+/// <item>Objects with their keys sorted by their UTF-8 bytes (Go sorts map keys), except those named as Go structs, which keep their order; compact, no white space.</item>
 /// <item>Strings escaped as Go does with HTML escaping on: <c>"</c> and <c>\</c> with a backslash,
 /// <c>\n</c> <c>\r</c> <c>\t</c> <c>\b</c> <c>\f</c> by name, other control characters and <c>&lt;</c>
 /// <c>&gt;</c> <c>&amp;</c> as <c>\u00XX</c> (lowercase hex), U+2028 and U+2029 as <c>\u2028</c> and
@@ -31,12 +31,16 @@ public static class GoJson
 
     /// <summary>Serializes a JSON tree as Go's <c>json.Marshal</c> would.</summary>
     /// <param name="node">The tree; <see langword="null"/> is JSON <c>null</c>.</param>
+    /// <param name="structs">
+    /// Objects of the tree that stand for Go structs rather than maps: written with their members in the
+    /// order they have (a struct's field order), not sorted. <see langword="null"/> when there are none.
+    /// </param>
     /// <returns>The UTF-8 bytes, with no trailing newline.</returns>
     /// <exception cref="CniException">A number is too large for a double (code 6): Go cannot read it either.</exception>
-    public static byte[] Serialize(JsonNode? node)
+    public static byte[] Serialize(JsonNode? node, IReadOnlySet<JsonObject>? structs = null)
     {
         var output = new ArrayBufferWriter<byte>(256);
-        Write(output, node);
+        Write(output, node, structs);
         return output.WrittenSpan.ToArray();
     }
 
@@ -121,7 +125,7 @@ public static class GoJson
         return text.ToString();
     }
 
-    private static void Write(ArrayBufferWriter<byte> output, JsonNode? node)
+    private static void Write(ArrayBufferWriter<byte> output, JsonNode? node, IReadOnlySet<JsonObject>? structs)
     {
         switch (node)
         {
@@ -129,7 +133,7 @@ public static class GoJson
                 output.Write("null"u8);
                 break;
             case JsonObject obj:
-                WriteObject(output, obj);
+                WriteObject(output, obj, structs);
                 break;
             case JsonArray array:
                 output.Write("["u8);
@@ -140,7 +144,7 @@ public static class GoJson
                         output.Write(","u8);
                     }
 
-                    Write(output, array[i]);
+                    Write(output, array[i], structs);
                 }
 
                 output.Write("]"u8);
@@ -151,7 +155,7 @@ public static class GoJson
         }
     }
 
-    private static void WriteObject(ArrayBufferWriter<byte> output, JsonObject obj)
+    private static void WriteObject(ArrayBufferWriter<byte> output, JsonObject obj, IReadOnlySet<JsonObject>? structs)
     {
         var members = new List<(byte[] Key, JsonNode? Value)>(obj.Count);
         foreach (KeyValuePair<string, JsonNode?> member in obj)
@@ -159,7 +163,11 @@ public static class GoJson
             members.Add((Encoding.UTF8.GetBytes(member.Key), member.Value));
         }
 
-        members.Sort((a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
+        if (structs is null || !structs.Contains(obj))
+        {
+            members.Sort((a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
+        }
+
         output.Write("{"u8);
         for (int i = 0; i < members.Count; i++)
         {
@@ -170,7 +178,7 @@ public static class GoJson
 
             WriteString(output, members[i].Key);
             output.Write(":"u8);
-            Write(output, members[i].Value);
+            Write(output, members[i].Value, structs);
         }
 
         output.Write("}"u8);

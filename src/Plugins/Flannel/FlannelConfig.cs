@@ -87,7 +87,7 @@ internal sealed class FlannelConfig
     /// <c>ipam</c> from the <c>ipam</c> base with one range set per family and a route per cluster network.
     /// </summary>
     /// <exception cref="CniException"><c>ipam.routes</c> is not a list of routes (code 7, naming the entry).</exception>
-    public JsonObject RenderDelegate(SubnetEnv env)
+    public RenderedDelegate RenderDelegate(SubnetEnv env)
     {
         JsonObject rendered = OptionalObject(Root, "delegate") is JsonObject d ? (JsonObject)d.DeepClone() : [];
         if (OptionalObject(Root, "runtimeConfig") is JsonObject runtimeConfig)
@@ -130,7 +130,7 @@ internal sealed class FlannelConfig
 
         ipam["routes"] = routes;
         rendered["ipam"] = ipam;
-        return rendered;
+        return new RenderedDelegate(rendered, [.. routes.Cast<JsonObject>()]);
     }
 
     // The reference reads ipam.routes as CNI route objects and writes them back in their field order
@@ -226,4 +226,16 @@ internal sealed class FlannelConfig
     private static string Describe(JsonNode? node) => node is null ? "null" : node.ToJsonString();
 
     private static CniException Invalid(string message) => new(CniErrorCode.InvalidNetworkConfig, message);
+}
+
+/// <summary>
+/// A rendered delegate configuration: Go maps (sorted when written) except its routes, which the
+/// reference holds as typed route structs (written in their field order).
+/// </summary>
+internal sealed record RenderedDelegate(JsonObject Json, HashSet<JsonObject> Routes)
+{
+    public string Type => (string)Json["type"]!;
+
+    /// <summary>The bytes the reference writes for the same tree.</summary>
+    public byte[] ToBytes() => GoJson.Serialize(Json, Routes);
 }

@@ -74,8 +74,8 @@ internal sealed class FlannelPlugin : ICniPlugin
     {
         _ = request.RequirePrevResult();
         FlannelConfig config = FlannelConfig.From(request);
-        JsonObject rendered = config.RenderDelegate(SubnetEnv.Load(config.SubnetFile));
-        byte[] expected = GoJson.Serialize(rendered);
+        RenderedDelegate rendered = config.RenderDelegate(SubnetEnv.Load(config.SubnetFile));
+        byte[] expected = rendered.ToBytes();
         var saved = new SavedConfigs(config.DataDir);
         byte[] actual = saved.Read(request.ContainerId)
             ?? throw new CniException(CniErrorCode.Internal, $"no saved delegate configuration {saved.PathOf(request.ContainerId)}: container {request.ContainerId} was not added to network {config.Name}, or was deleted");
@@ -87,8 +87,8 @@ internal sealed class FlannelPlugin : ICniPlugin
                 $"saved: {Encoding.UTF8.GetString(actual)}; now: {Encoding.UTF8.GetString(expected)}");
         }
 
-        rendered["prevResult"] = config.Root["prevResult"]!.DeepClone();
-        request.Delegate.Check((string)rendered["type"]!, GoJson.Serialize(rendered));
+        rendered.Json["prevResult"] = config.Root["prevResult"]!.DeepClone();
+        request.Delegate.Check(rendered.Type, rendered.ToBytes());
     }
 
     public void Status(StatusRequest request)
@@ -111,16 +111,16 @@ internal sealed class FlannelPlugin : ICniPlugin
     public void GarbageCollect(GcRequest request)
     {
         FlannelConfig config = FlannelConfig.From(request);
-        JsonObject rendered = config.RenderDelegate(SubnetEnv.Load(config.SubnetFile));
+        RenderedDelegate rendered = config.RenderDelegate(SubnetEnv.Load(config.SubnetFile));
         foreach (string key in (string[])["cni.dev/valid-attachments", "cni.dev/attachments"])
         {
             if (config.Root.TryGetPropertyValue(key, out JsonNode? attachments))
             {
-                rendered[key] = attachments?.DeepClone();
+                rendered.Json[key] = attachments?.DeepClone();
             }
         }
 
-        request.Delegate.GarbageCollect((string)rendered["type"]!, GoJson.Serialize(rendered));
+        request.Delegate.GarbageCollect(rendered.Type, rendered.ToBytes());
 
         // After the delegate released their resources: their saved files have nothing left to undo.
         var valid = request.ValidAttachments.Select(a => a.ContainerId).ToHashSet(StringComparer.Ordinal);
@@ -132,8 +132,8 @@ internal sealed class FlannelPlugin : ICniPlugin
 
     private static (string Type, byte[] Config) Render(FlannelConfig config, SubnetEnv env)
     {
-        JsonObject rendered = config.RenderDelegate(env);
-        return ((string)rendered["type"]!, GoJson.Serialize(rendered));
+        RenderedDelegate rendered = config.RenderDelegate(env);
+        return (rendered.Type, rendered.ToBytes());
     }
 
     // The delegate's type from a saved configuration, or null (with the problem) when it cannot be used.
