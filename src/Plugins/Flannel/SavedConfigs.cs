@@ -1,3 +1,4 @@
+using Cni.Ipam;
 using Cni.Spec;
 
 namespace Cni.Plugins.Flannel;
@@ -9,45 +10,29 @@ namespace Cni.Plugins.Flannel;
 /// </summary>
 internal sealed class SavedConfigs(string dataDir)
 {
-    private const string TempPrefix = ".tmp-";
-
     public string DataDir { get; } = dataDir;
 
     public string PathOf(string containerId) => Path.Combine(DataDir, containerId);
 
     /// <summary>
-    /// Saves a configuration so that a crash leaves either the old file or the whole new one: written to a
-    /// temporary file in the same directory, flushed to disk, then renamed over the final name.
+    /// Saves a configuration so that a crash leaves either the old file or the whole new one
+    /// (Cni.Ipam's <see cref="AtomicFile"/>: temporary file, fsync, rename, fsync of the directory).
     /// </summary>
     /// <exception cref="CniException">The directory or file cannot be written (code 5).</exception>
     public void Save(string containerId, ReadOnlySpan<byte> config)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            throw new PlatformNotSupportedException("flannel's saved configurations use Unix file modes");
-        }
-
-        string temp = Path.Combine(DataDir, $"{TempPrefix}{containerId}-{Guid.NewGuid():N}");
         try
         {
-            Directory.CreateDirectory(DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            var options = new FileStreamOptions
+            if (OperatingSystem.IsWindows())
             {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            };
-            using (var file = new FileStream(temp, options))
-            {
-                file.Write(config);
-                file.Flush(flushToDisk: true);
+                throw new PlatformNotSupportedException("flannel's saved configurations use Unix file modes");
             }
 
-            File.Move(temp, PathOf(containerId), overwrite: true);
+            Directory.CreateDirectory(DataDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            AtomicFile.Write(PathOf(containerId), config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            TryDelete(temp);
             throw new CniException(CniErrorCode.IOFailure, $"failed to save the delegate configuration to {PathOf(containerId)}: {e.Message}", "flannel's dataDir must be writable by the runtime");
         }
     }
@@ -101,7 +86,7 @@ internal sealed class SavedConfigs(string dataDir)
         foreach (string path in Directory.EnumerateFiles(DataDir))
         {
             string name = Path.GetFileName(path);
-            if (name.StartsWith(TempPrefix, StringComparison.Ordinal))
+            if (AtomicFile.IsTemporary(name))
             {
                 // A temporary file of an ADD that may still be running is left to that ADD.
                 if (File.GetLastWriteTimeUtc(path) < DateTime.UtcNow.AddMinutes(-1))
