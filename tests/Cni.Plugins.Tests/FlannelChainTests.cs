@@ -1,5 +1,9 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Cni.Plugins.Bridge;
+using Cni.Plugins.Flannel;
+using Cni.Plugins.HostLocal;
+using Cni.Skel;
 using Cni.Spec;
 using Cni.Tests;
 
@@ -196,5 +200,31 @@ public class FlannelChainTests
         Assert.DoesNotContain(BridgeNode.LinkNames(node.Node), n => n.StartsWith("veth", StringComparison.Ordinal));
         Assert.Empty(BridgeNode.LinkNames(pod));
         Assert.Empty(node.Leases("cbr0"));
+    }
+
+    [Fact]
+    public void The_whole_chain_runs_in_process_through_the_delegation_seam()
+    {
+        Requires.Root();
+        using var node = new BridgeNode("flinproc");
+        using var kit = new FlannelKit();
+        TestNetns pod = node.Pod();
+        var executor = new InProcessPluginExecutor(new Dictionary<string, ICniPlugin>
+        {
+            ["bridge"] = new BridgePlugin(),
+            ["host-local"] = new HostLocalPlugin(),
+        });
+        string cfg = Config(kit, node);
+        ProcessResult add = PluginRunner.RunInProcess(new FlannelPlugin(), PluginRunner.Env("ADD", pod.Path), cfg, node.Node, executor);
+        Assert.True(add.ExitCode == 0, add.ToString());
+        Assert.Equal(["10.244.1.2/24"], BridgeNode.Addresses(pod, "eth0"));
+        ProcessResult check = PluginRunner.RunInProcess(new FlannelPlugin(), PluginRunner.Env("CHECK", pod.Path), BridgeNode.WithPrevResult(cfg, add.Stdout), node.Node, executor);
+        Assert.True(check.ExitCode == 0, check.ToString());
+        ProcessResult del = PluginRunner.RunInProcess(new FlannelPlugin(), PluginRunner.Env("DEL", pod.Path), cfg, node.Node, executor);
+        Assert.True(del.ExitCode == 0, del.ToString());
+        AssertClean(node, pod, kit);
+        Assert.Equal(
+            [("bridge", "ADD"), ("host-local", "ADD"), ("bridge", "CHECK"), ("host-local", "CHECK"), ("bridge", "DEL"), ("host-local", "DEL")],
+            executor.Calls);
     }
 }
