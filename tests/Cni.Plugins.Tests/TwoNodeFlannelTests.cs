@@ -20,12 +20,10 @@ public class TwoNodeFlannelTests
     private const int Pings = 3;
 
     /// <summary>
-    /// The pod network call: which plugin, with which configuration. Today our bridge (delegating to our
-    /// host-local) with the configuration flannel renders from the node's subnet.env; once the flannel
-    /// plugin is merged, this one line becomes
-    /// <c>=&gt; ("flannel", node.FlannelConfig());</c> and every ADD, CHECK and DEL below goes through flannel.
+    /// The pod network call, as a runtime on a flannel node makes it: our flannel, reading the node's
+    /// subnet.env and delegating to our bridge, which delegates to our host-local.
     /// </summary>
-    private static (string Plugin, string Config) PodNetwork(FlannelNode node) => ("bridge", node.RenderedBridgeConfig());
+    private static (string Plugin, string Config) PodNetwork(FlannelNode node) => ("flannel", node.FlannelConfig());
 
     [Theory]
     [InlineData(false)]
@@ -119,6 +117,10 @@ public class TwoNodeFlannelTests
         (string plugin, string config) = PodNetwork(node);
         ProcessResult add = node.Cni(plugin, "ADD", pod, config);
         CniResult result = PluginRunner.Result(add);
+
+        // What flannel saved and sent to the bridge is the delegate derived here independently from the
+        // reference's rules (REFERENCE.md 2.3), byte for byte.
+        Assert.Equal(node.RenderedBridgeConfig(), File.ReadAllText(Path.Combine(node.FlannelDataDir, pod.Name)));
 
         IpConfig v4 = Assert.Single(result.Ips, ip => ip.Address.IsIPv4);
         Assert.Equal(IPCidr.Parse(node.Subnet).Network, v4.Address.Network);
