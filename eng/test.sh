@@ -34,19 +34,20 @@ if ((${#need[@]})); then
 fi
 
 # 2. Build everything (warnings are errors), then publish the NativeAOT programs.
-echo "== build"
+phase() { echo "== $1 (at $(( $(date +%s) - started )) s)"; }
+phase build
 if ! dotnet build Cni.Libraries.sln -c Release -warnaserror -v:q -clp:NoSummary; then
   echo "build failed"
   echo "0 passed, 1 failed, 0 skipped"
   exit 1
 fi
-echo "== publish NativeAOT programs"
+phase "publish NativeAOT programs"
 eng/publish.sh || fail_setup=1
-echo "== pack the libraries and build the sample plugin against the packages"
+phase "pack the libraries and build the sample plugin against the packages"
 eng/sample-from-packages.sh || fail_setup=1
 
 # 3. Run every test project; the testing platform prints a summary we turn into one line.
-echo "== test"
+phase test
 log=$(mktemp)
 dotnet test --solution Cni.Libraries.sln -c Release --no-build --no-progress 2>&1 | tee "$log" | grep -vE '^\s*$'
 total=$(grep -oP '^\s*total:\s*\K\d+' "$log" | tail -1)
