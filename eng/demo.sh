@@ -9,50 +9,16 @@
 # time is printed side by side.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ "$(id -u)" != 0 ]; then
-  echo "run as root: the demo creates network namespaces" >&2
-  exit 1
-fi
-
-# Prerequisites, installed the way eng/test.sh installs them (Debian 12): iproute2 for namespaces,
-# a C toolchain and zlib for NativeAOT linking; ping for the pod-to-pod check, unless perl's
-# Net::Ping can stand in for it.
-need=()
-command -v ip >/dev/null || need+=(iproute2)
-command -v ping >/dev/null || perl -MNet::Ping -e1 2>/dev/null || need+=(iputils-ping)
-command -v clang >/dev/null || command -v gcc >/dev/null || need+=(clang)
-[ -e /usr/lib/x86_64-linux-gnu/libz.so ] || [ -e /usr/lib/libz.so ] || need+=(zlib1g-dev)
-if ((${#need[@]})); then
-  echo "== installing: ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
-
-echo "== publishing the NativeAOT plugins into artifacts/cni-bin"
-eng/publish.sh
+. eng/demo-common.sh
+demo_prepare
 ours=$PWD/artifacts/cni-bin
 go=/usr/lib/cni
 for p in loopback bridge; do
   [ -x "$ours/$p" ] || { echo "our $p plugin was not published" >&2; exit 1; }
 done
 
-# ping in a namespace: $1 = namespace, $2 = address; prints "sent/received".
-ping_in() {
-  if command -v ping >/dev/null; then
-    ip netns exec "$1" ping -c 2 -W 1 "$2" | awk '/packets/{print $1 " sent, " $4 " received"}'
-  else
-    ip netns exec "$1" perl -MNet::Ping -e '$p = Net::Ping->new("icmp", 1); $n = 0; for (1..2) { $n++ if $p->ping($ARGV[0]) } print "2 sent, $n received\n"' "$2"
-  fi
-}
 
-tag="cnidemo-$$"
-work=$(mktemp -d /tmp/cni-demo.XXXXXX)
-namespaces=()
-cleanup() {
-  for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+demo_workspace cnidemo
 
 # One run of the scenario: $1 = label, $2 = directory of loopback+bridge, $3 = host-local to use.
 # Times go to $work/<label>.times as "call ms" lines.

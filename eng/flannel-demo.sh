@@ -14,54 +14,19 @@
 # on each node (the VTEPs, and for the other node a route, a neighbour and an FDB entry) is done here
 # with ip and bridge; subnet.env is written as flanneld writes it.
 #
-# The pod network is our flannel plugin (reading subnet.env, delegating to our bridge and host-local)
-# when artifacts/cni-bin/flannel exists; otherwise our bridge called directly with the configuration
-# flannel renders from subnet.env. The switch is pod_network() below.
+# The pod network is our flannel plugin, reading subnet.env and delegating to our bridge, which
+# delegates to our host-local.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ "$(id -u)" != 0 ]; then
-  echo "run as root: the demo creates network namespaces" >&2
-  exit 1
-fi
-
-# Prerequisites, installed the way eng/test.sh installs them (Debian 12): iproute2 for namespaces, VXLAN
-# and the FDB, a C toolchain and zlib for NativeAOT linking; ping for the checks, unless perl's
-# Net::Ping can stand in for it.
-need=()
-command -v ip >/dev/null && command -v bridge >/dev/null || need+=(iproute2)
-command -v ping >/dev/null || perl -MNet::Ping -e1 2>/dev/null || need+=(iputils-ping)
-command -v clang >/dev/null || command -v gcc >/dev/null || need+=(clang)
-[ -e /usr/lib/x86_64-linux-gnu/libz.so ] || [ -e /usr/lib/libz.so ] || need+=(zlib1g-dev)
-if ((${#need[@]})); then
-  echo "== installing: ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
-fi
-
-echo "== publishing the NativeAOT plugins into artifacts/cni-bin"
-eng/publish.sh
+. eng/demo-common.sh
+demo_prepare
 bin=$PWD/artifacts/cni-bin
-for p in loopback bridge host-local; do
+for p in loopback flannel bridge host-local; do
   [ -x "$bin/$p" ] || { echo "our $p plugin was not published" >&2; exit 1; }
 done
 
-tag="cnifl-$$"
-work=$(mktemp -d /tmp/cni-flannel-demo.XXXXXX)
-namespaces=()
-cleanup() {
-  for ns in "${namespaces[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
+demo_workspace cnifl
 
-# ping in a namespace: $1 = namespace, $2 = address; prints "sent, received".
-ping_in() {
-  if command -v ping >/dev/null; then
-    ip netns exec "$1" ping -c 2 -W 1 "$2" | awk '/packets/{print $1 " sent, " $4 " received"}' || true
-  else
-    ip netns exec "$1" perl -MNet::Ping -e '$p = Net::Ping->new($ARGV[0] =~ /:/ ? "icmpv6" : "icmp", 1); $n = 0; for (1..2) { $n++ if $p->ping($ARGV[0]) } print "2 sent, $n received\n"' "$2"
-  fi
-}
 
 # A VTEP's packet counters: "rx N tx M".
 counters() { # node device
@@ -123,17 +88,11 @@ for n in 1 2; do
   bridge -n "$(node $n)" fdb show dev flannel-v6.1 | sed 's/^/    fdb   /'
 done
 
-# The pod network call for node $1: sets plugin and config. The one switch between flannel and the
-# configuration it renders.
+# The pod network call for node $1, as a node admin configures flannel there: sets plugin and config.
 pod_network() { # node-number
   local n=$1
-  if [ -x "$bin/flannel" ]; then
-    plugin=flannel
-    config="{\"cniVersion\":\"1.0.0\",\"name\":\"cbr0\",\"type\":\"flannel\",\"subnetFile\":\"$work/node$n/subnet.env\",\"dataDir\":\"$work/node$n/flannel\",\"ipam\":{\"dataDir\":\"$work/node$n/ipam\"}}"
-  else
-    plugin=bridge
-    config="{\"cniVersion\":\"1.0.0\",\"ipMasq\":false,\"ipam\":{\"dataDir\":\"$work/node$n/ipam\",\"ranges\":[[{\"subnet\":\"10.244.$n.0/24\"}],[{\"subnet\":\"fd00:10:244:$n::/64\"}]],\"routes\":[{\"dst\":\"10.244.0.0/16\"},{\"dst\":\"fd00:10:244::/56\"}],\"type\":\"host-local\"},\"isGateway\":true,\"mtu\":1450,\"name\":\"cbr0\",\"type\":\"bridge\"}"
-  fi
+  plugin=flannel
+  config="{\"cniVersion\":\"1.0.0\",\"name\":\"cbr0\",\"type\":\"flannel\",\"subnetFile\":\"$work/node$n/subnet.env\",\"dataDir\":\"$work/node$n/flannel\",\"ipam\":{\"dataDir\":\"$work/node$n/ipam\"}}"
 }
 lo='{"cniVersion":"1.0.0","name":"cbr0","type":"loopback"}'
 
@@ -186,6 +145,6 @@ for n in 1 2; do
   call "$n" "$plugin" CHECK eth0 "${config%\}},\"prevResult\":${results[$n]}}"
   call "$n" "$plugin" DEL eth0 "$config"
   call "$n" loopback DEL lo "$lo"
-  echo "  left on node$n: $(ip -n "$(node $n)" -br link show | awk '{print $1}' | grep -v '^lo$' | cut -d@ -f1 | tr '\n' ' ')(the bridge stays, as with the reference); leases left: $(find "$work/node$n/ipam/cbr0" -maxdepth 1 -type f -not -name lock -not -name 'last_reserved_ip*' | wc -l)$([ "$plugin" != flannel ] || echo "; saved delegate files left: $(find "$work/node$n/flannel" -type f 2>/dev/null | wc -l)")"
+  echo "  left on node$n: $(ip -n "$(node $n)" -br link show | awk '{print $1}' | grep -v '^lo$' | cut -d@ -f1 | tr '\n' ' ')(the bridge stays, as with the reference); leases left: $(find "$work/node$n/ipam/cbr0" -maxdepth 1 -type f -not -name lock -not -name 'last_reserved_ip*' | wc -l); saved delegate files left: $(find "$work/node$n/flannel" -type f 2>/dev/null | wc -l)"
 done
 echo "== done: namespaces removed"
