@@ -272,6 +272,34 @@ public sealed class KernelTests
     }
 
     [Fact]
+    public void Onlink_route_via_a_gateway_no_address_covers_is_accepted_only_with_the_flag_and_dumps_with_it()
+    {
+        Requires.Root();
+        using var ns = new TestNetns("nl-onlink");
+        using var handle = NetworkNamespace.Open(ns.Path);
+        using var rtnl = RtnlSocket.OpenIn(handle);
+        // As flanneld sets up flannel.1: a VXLAN device whose only address is its subnet's network /32.
+        rtnl.AddVxlan("vt0", new VxlanOptions { Id = 1, Port = 8472, Learning = false });
+        int index = rtnl.GetLink("vt0").Index;
+        rtnl.AddAddress(index, IPAddress.Parse("10.244.1.0"), 32);
+        rtnl.SetLinkUp(index);
+        var route = new Route
+        {
+            Destination = IPAddress.Parse("10.244.2.0"),
+            DestinationPrefixLength = 24,
+            Gateway = IPAddress.Parse("10.244.2.0"),
+            OutputInterface = index,
+        };
+
+        // No address of vt0 covers the gateway: the kernel refuses it unless the route says it is on the link.
+        Assert.Throws<NetlinkException>(() => rtnl.AddRoute(route));
+        rtnl.AddRoute(route with { OnLink = true });
+        Route dumped = Assert.Single(rtnl.ListRoutes(NetlinkAddressFamily.Inet), r => r.DestinationPrefixLength == 24);
+        Assert.True(dumped.OnLink);
+        Assert.Contains("onlink", ns.Ip("route", "show", "10.244.2.0/24"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Routes_add_ecmp_replace_delete_with_gateway_metric_table_scope_mtu_advmss()
     {
         Requires.Root();

@@ -55,7 +55,6 @@ internal sealed class TwoNodeFlannel : IDisposable
     /// <summary>The MTU of <c>flannel-v6.1</c>: 1500 minus 70 bytes of VXLAN over IPv6.</summary>
     public const int Mtu6 = 1430;
 
-    private const uint OnLink = 4; // RTNH_F_ONLINK in rtm_flags: the gateway is on the link although no address covers it
 
     private readonly List<TestNetns> _namespaces = [];
 
@@ -184,7 +183,15 @@ internal sealed class TwoNodeFlannel : IDisposable
 
     private static void PeerFamily(RtnlSocket rtnl, int vtep, PhysicalAddress remoteMac, IPAddress remoteVtep, int prefixLength, IPAddress remoteUnderlay)
     {
-        AddOnLinkRoute(rtnl, remoteVtep, prefixLength, remoteVtep, vtep);
+        // ip route replace DST/LEN via VTEP dev flannel.1 onlink: no address of flannel.1 covers the remote VTEP.
+        rtnl.ReplaceRoute(new Route
+        {
+            Destination = remoteVtep,
+            DestinationPrefixLength = prefixLength,
+            Gateway = remoteVtep,
+            OutputInterface = vtep,
+            OnLink = true,
+        });
         rtnl.SetNeighbour(new Neighbour { Index = vtep, Address = remoteVtep, LinkLayerAddress = remoteMac, State = NeighbourState.Permanent });
         rtnl.SetNeighbour(new Neighbour
         {
@@ -195,32 +202,6 @@ internal sealed class TwoNodeFlannel : IDisposable
             State = NeighbourState.Permanent,
             Flags = NeighbourFlags.Self,
         });
-    }
-
-    /// <summary>
-    /// <c>ip route replace DST/LEN via GW dev DEV onlink</c>, written by hand with Cni.Netlink's protocol layer:
-    /// <see cref="Route"/> has no field for the <c>RTNH_F_ONLINK</c> flag (rtm_flags), which flanneld's route needs
-    /// because no address of flannel.1 covers the remote VTEP address.
-    /// </summary>
-    private static void AddOnLinkRoute(RtnlSocket rtnl, IPAddress destination, int prefixLength, IPAddress gateway, int device)
-    {
-        Span<byte> buffer = stackalloc byte[256];
-        var w = new NetlinkWriter(buffer);
-        w.BeginMessage(RtmType.NewRoute, NetlinkFlags.Request | NetlinkFlags.Ack | NetlinkFlags.Create | NetlinkFlags.Replace, rtnl.NextSequence());
-        w.WriteStruct(new RouteMessage
-        {
-            Family = destination.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? NetlinkAddressFamily.Inet : NetlinkAddressFamily.Inet6,
-            DestinationLength = (byte)prefixLength,
-            Table = (byte)RouteTable.Main,
-            Protocol = RouteProtocol.Boot,
-            Scope = RouteScope.Universe,
-            Type = RouteType.Unicast,
-            Flags = OnLink,
-        });
-        w.WriteAttribute(RouteAttribute.Destination, destination);
-        w.WriteAttribute(RouteAttribute.Gateway, gateway);
-        w.WriteUInt32(RouteAttribute.OutputInterface, (uint)device);
-        rtnl.Execute(buffer[..w.EndMessage()]);
     }
 
     /// <summary>The packet counters of a link, from <c>ip -s -j link show</c> (Cni.Netlink's link dump skips statistics).</summary>

@@ -41,6 +41,12 @@ public sealed record Route
     /// <summary>The advertised MSS metric (<c>RTAX_ADVMSS</c>); 0 for none.</summary>
     public uint AdvertisedMss { get; init; }
 
+    /// <summary>
+    /// The gateway is on the link even though no address of the interface covers it (<c>RTNH_F_ONLINK</c> in
+    /// <c>rtm_flags</c>), as flanneld's routes via a remote VTEP address need; <c>ip route ... onlink</c>.
+    /// </summary>
+    public bool OnLink { get; init; }
+
     /// <summary>The family; when not set, that of <see cref="Destination"/> or <see cref="Gateway"/>.</summary>
     public NetlinkAddressFamily Family { get; init; }
 

@@ -54,6 +54,7 @@ internal static class RouteDecoder
             PreferredSource = source,
             Mtu = mtu,
             AdvertisedMss = advmss,
+            OnLink = (header.Flags & RouteMessage.OnLinkFlag) != 0,
         };
     }
 }

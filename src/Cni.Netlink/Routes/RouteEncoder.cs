@@ -43,6 +43,7 @@ internal static class RouteEncoder
             Protocol = delete ? RouteProtocol.Unspecified : route.Protocol,
             Scope = scope,
             Type = delete ? RouteType.Unspecified : route.Type,
+            Flags = route.OnLink ? RouteMessage.OnLinkFlag : 0,
         });
         if (route.Destination is { } destination)
         {

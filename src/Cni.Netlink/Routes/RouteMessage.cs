@@ -43,4 +43,7 @@ public struct RouteMessage
 
     /// <summary><c>rtm_flags</c>: <c>RTM_F_*</c>.</summary>
     public uint Flags { get; set; }
+
+    /// <summary><c>RTNH_F_ONLINK</c> (4) in <see cref="Flags"/>: the gateway is on the link.</summary>
+    internal const uint OnLinkFlag = 4;
 }
