@@ -16,6 +16,7 @@ namespace Cni.Netlink;
 internal static unsafe partial class Interop
 {
     public const int NETLINK_ROUTE = 0;
+    public const int NETLINK_NETFILTER = 12;
     public const int NETLINK_CAP_ACK = 10;
     public const int NETLINK_EXT_ACK = 11;
     public const int NETLINK_GET_STRICT_CHK = 12;
@@ -36,9 +37,9 @@ internal static unsafe partial class Interop
         public long Microseconds;
     }
 
-    public static int OpenNetlinkSocket(out int errno)
+    public static int OpenNetlinkSocket(out int errno, int protocol = NETLINK_ROUTE)
     {
-        int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+        int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);
         errno = fd < 0 ? Errno.Last : 0;
         return fd;
     }

@@ -1,0 +1,356 @@
+using System.Buffers.Binary;
+using Cni.Netlink.Protocol;
+using Tmds.Linux;
+
+namespace Cni.Netlink.Nftables;
+
+/// <summary>
+/// An nf_tables socket (<c>AF_NETLINK</c>, <c>NETLINK_NETFILTER</c>, extended ACK on) bound to the network
+/// namespace it was opened in: atomic transactions (<see cref="Begin"/>) and dumps of tables, chains and rules.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Like <see cref="RtnlSocket"/>, a socket belongs to the namespace that was current when it was opened
+/// (<see cref="OpenIn(NetworkNamespace)"/>) and can then be used from any thread; requests are serialized.
+/// Nothing is executed: this replaces <c>nft -f</c> and <c>nft -j list</c>.
+/// </para>
+/// <example>
+/// <code>
+/// using var nft = NftablesSocket.Open();
+/// using NftTransaction tx = nft.Begin();
+/// tx.AddTable(NftFamily.Inet, "t");
+/// tx.AddChain(NftFamily.Inet, "t", "c");
+/// var e = new NftExpressionWriter(stackalloc byte[256]);
+/// e.Verdict(NftVerdict.Accept);
+/// tx.AddRule(NftFamily.Inet, "t", "c", e.WrittenSpan, "my rule");
+/// tx.Commit();                                   // all or nothing
+/// IReadOnlyList&lt;NftRule&gt; rules = nft.ListRules(NftFamily.Inet, "t", "c");
+/// </code>
+/// </example>
+/// </remarks>
+public sealed class NftablesSocket : IDisposable
+{
+    /// <summary>How many times a dump interrupted by a concurrent change is retried before it fails with <c>EINTR</c>.</summary>
+    public const int DumpAttempts = 5;
+
+    private const int ReceiveBufferSize = 64 * 1024;
+
+    private readonly Lock _lock = new();
+    private int _fd;
+    private uint _sequence;
+    private byte[] _receiveBuffer = new byte[ReceiveBufferSize];
+
+    private NftablesSocket(int fd, uint portId)
+    {
+        _fd = fd;
+        PortId = portId;
+        _sequence = (uint)Environment.TickCount;
+    }
+
+    /// <summary>The port id the kernel gave this socket.</summary>
+    public uint PortId { get; }
+
+    /// <summary>Opens a socket in the calling thread's network namespace.</summary>
+    /// <returns>The socket.</returns>
+    /// <exception cref="NetlinkException">A system call failed.</exception>
+    public static NftablesSocket Open()
+    {
+        int fd = Interop.OpenNetlinkSocket(out int errno, Interop.NETLINK_NETFILTER);
+        if (fd < 0)
+        {
+            throw NetlinkException.FromErrno(errno, "socket(AF_NETLINK, NETLINK_NETFILTER)");
+        }
+
+        try
+        {
+            Check(Interop.SetNetlinkOption(fd, Interop.NETLINK_EXT_ACK, 1), "setsockopt(NETLINK_EXT_ACK)");
+            Check(Interop.SetNetlinkOption(fd, Interop.NETLINK_CAP_ACK, 1), "setsockopt(NETLINK_CAP_ACK)");
+            Check(Interop.SetReceiveTimeout(fd, RtnlSocket.ReceiveTimeout), "setsockopt(SO_RCVTIMEO)");
+            Check(Interop.Bind(fd, out uint portId), "bind(AF_NETLINK)");
+            return new NftablesSocket(fd, portId);
+        }
+        catch
+        {
+            Interop.Close(fd);
+            throw;
+        }
+
+        static void Check(int errno, string what)
+        {
+            if (errno != 0)
+            {
+                throw NetlinkException.FromErrno(errno, what);
+            }
+        }
+    }
+
+    /// <summary>Opens a socket inside <paramref name="networkNamespace"/>; it stays there and can be used from any thread.</summary>
+    /// <param name="networkNamespace">The namespace.</param>
+    /// <returns>The socket.</returns>
+    /// <exception cref="NetlinkException">Entering the namespace or a socket call failed.</exception>
+    public static NftablesSocket OpenIn(NetworkNamespace networkNamespace)
+    {
+        ArgumentNullException.ThrowIfNull(networkNamespace);
+        return networkNamespace.Run(Open);
+    }
+
+    /// <summary>Starts a transaction: operations added to it are sent as one batch by <see cref="NftTransaction.Commit"/>.</summary>
+    /// <returns>The transaction; dispose it to return its buffer.</returns>
+    public NftTransaction Begin()
+    {
+        ObjectDisposedException.ThrowIf(_fd < 0, this);
+        return new NftTransaction(this);
+    }
+
+    /// <summary>Lists tables.</summary>
+    /// <param name="family">Only this family's; null for every family.</param>
+    /// <returns>The tables.</returns>
+    /// <remarks>Equivalent to: <c>nft list tables [family]</c>.</remarks>
+    public IReadOnlyList<NftTable> ListTables(NftFamily? family = null)
+    {
+        Span<byte> request = stackalloc byte[64];
+        int length = NftEncoder.Dump(request, NftMessageType.GetTable, NextSequence(), family, null, null);
+        return Dump(request[..length], NftMessageType.NewTable, NftDecoder.ParseTable, "GETTABLE");
+    }
+
+    /// <summary>Lists chains.</summary>
+    /// <param name="family">The family.</param>
+    /// <param name="table">Only this table's; null for every table of the family.</param>
+    /// <returns>The chains, base and regular.</returns>
+    /// <remarks>Equivalent to: <c>nft list chains</c> (the kernel dumps a family's chains; the table is filtered here).</remarks>
+    public IReadOnlyList<NftChain> ListChains(NftFamily family, string? table = null)
+    {
+        Span<byte> request = stackalloc byte[64];
+        int length = NftEncoder.Dump(request, NftMessageType.GetChain, NextSequence(), family, null, null);
+        List<NftChain> chains = Dump(request[..length], NftMessageType.NewChain, NftDecoder.ParseChain, "GETCHAIN");
+        return table is null ? chains : chains.FindAll(c => c.Table == table);
+    }
+
+    /// <summary>Lists the rules of a table, or of one of its chains, with their handles, comments and expressions.</summary>
+    /// <param name="family">The family.</param>
+    /// <param name="table">The table.</param>
+    /// <param name="chain">Only this chain's; null for the whole table.</param>
+    /// <returns>The rules, in chain order; empty when the table or chain does not exist.</returns>
+    /// <remarks>Equivalent to: <c>nft -a list chain family table chain</c> (GETRULE dump filtered by the kernel).</remarks>
+    public IReadOnlyList<NftRule> ListRules(NftFamily family, string table, string? chain = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(table);
+        int max = 64 + (2 * NftTransaction.MaxEncodedName(table)) + (chain is null ? 0 : NftTransaction.MaxEncodedName(chain));
+        byte[] request = new byte[max];
+        int length = NftEncoder.Dump(request, NftMessageType.GetRule, NextSequence(), family, table, chain);
+        try
+        {
+            return Dump(request.AsSpan(0, length), NftMessageType.NewRule, NftDecoder.ParseRule, $"GETRULE in {NftTransaction.FamilyName(family)} {table}{(chain is null ? "" : " " + chain)}");
+        }
+        catch (NetlinkException e) when (e.ErrorCode == LibC.ENOENT)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>Closes the socket.</summary>
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_fd >= 0)
+            {
+                Interop.Close(_fd);
+                _fd = -1;
+            }
+        }
+    }
+
+    internal uint NextSequence() => Interlocked.Increment(ref _sequence);
+
+    /// <summary>Reserves <paramref name="count"/> consecutive sequence numbers and returns the first.</summary>
+    internal uint ReserveSequences(int count) => Interlocked.Add(ref _sequence, (uint)count) - (uint)count + 1;
+
+    /// <summary>
+    /// Sends a whole batch (BEGIN, the operations each with <c>NLM_F_ACK</c>, END) and reads one answer per
+    /// operation, so that nothing stays queued. Returns the answers' error codes by operation index (0 = done).
+    /// </summary>
+    /// <param name="batch">The batch.</param>
+    /// <param name="beginSequence">The sequence number of BEGIN; operation i has beginSequence + 1 + i, END the next.</param>
+    /// <param name="errors">Per operation: 0, or the positive errno; filled in.</param>
+    /// <param name="messages">Per operation: the extended-ACK text, if any; filled in.</param>
+    /// <param name="batchMessage">The extended-ACK text of an error that answered the batch as a whole.</param>
+    /// <returns>0, or the positive errno of an error that answered the batch as a whole (BEGIN or END).</returns>
+    internal int SendBatch(ReadOnlySpan<byte> batch, uint beginSequence, Span<int> errors, string?[] messages, out string? batchMessage)
+    {
+        batchMessage = null;
+        int operations = errors.Length;
+        uint endSequence = beginSequence + (uint)operations + 1;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_fd < 0, this);
+            long sent = Interop.SendToKernel(_fd, batch, out int errno);
+            if (sent < 0)
+            {
+                throw NetlinkException.FromErrno(errno, "sendto(NETLINK_NETFILTER batch)");
+            }
+
+            Span<bool> answered = operations <= 256 ? stackalloc bool[operations] : new bool[operations];
+            answered.Clear();
+            int remaining = operations;
+            while (remaining > 0)
+            {
+                int received = ReceiveDatagram();
+                foreach (NetlinkMessage message in new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received)))
+                {
+                    if (!message.IsError || (message.PortId != 0 && message.PortId != PortId))
+                    {
+                        continue;
+                    }
+
+                    uint sequence = message.Sequence;
+                    int code = -message.GetErrorCode();
+                    if (sequence == beginSequence || sequence == endSequence)
+                    {
+                        // The batch as a whole failed (EPERM, a commit error, ENOMEM queueing errors): nothing else comes.
+                        if (code != 0)
+                        {
+                            batchMessage = ErrorText(message);
+                            return code;
+                        }
+
+                        continue;
+                    }
+
+                    long index = (long)sequence - beginSequence - 1;
+                    if (index < 0 || index >= operations || answered[(int)index])
+                    {
+                        continue; // Not ours: a late answer to an earlier request.
+                    }
+
+                    answered[(int)index] = true;
+                    remaining--;
+                    errors[(int)index] = code;
+                    if (code != 0)
+                    {
+                        messages[(int)index] = ErrorText(message);
+                    }
+                }
+            }
+
+            return 0;
+        }
+    }
+
+    private List<T> Dump<T>(ReadOnlySpan<byte> request, NftMessageType replyType, Func<NetlinkMessage, T> parse, string what)
+    {
+        ushort type = NftMessageTypes.ToNetlinkType(replyType);
+        byte[] copy = request.ToArray();
+        for (int attempt = 1; ; attempt++)
+        {
+            uint sequence = NextSequence();
+            BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(8), sequence);
+            var items = new List<T>();
+            bool interrupted = false;
+            lock (_lock)
+            {
+                ObjectDisposedException.ThrowIf(_fd < 0, this);
+                if (Interop.SendToKernel(_fd, copy, out int errno) < 0)
+                {
+                    throw NetlinkException.FromErrno(errno, "sendto(NETLINK_NETFILTER dump)");
+                }
+
+                bool done = false;
+                while (!done)
+                {
+                    int received = ReceiveDatagram();
+                    foreach (NetlinkMessage message in new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received)))
+                    {
+                        if (message.Sequence != sequence || (message.PortId != 0 && message.PortId != PortId))
+                        {
+                            continue;
+                        }
+
+                        if ((message.Flags & NetlinkFlags.DumpInterrupted) != 0)
+                        {
+                            interrupted = true;
+                        }
+
+                        if (message.IsError || message.IsDone)
+                        {
+                            int code = message.Payload.Length >= 4 ? -message.GetErrorCode() : 0;
+                            if (code != 0)
+                            {
+                                throw Failure(what, code, ErrorText(message));
+                            }
+
+                            done = true;
+                            break;
+                        }
+
+                        if (message.Type == type)
+                        {
+                            items.Add(parse(message));
+                        }
+                    }
+                }
+            }
+
+            if (!interrupted)
+            {
+                return items;
+            }
+
+            if (attempt == DumpAttempts)
+            {
+                throw Failure(what, LibC.EINTR, $"the ruleset kept changing during {DumpAttempts} dumps");
+            }
+        }
+    }
+
+    internal static NetlinkException Failure(string what, int errno, string? kernelMessage) =>
+        new($"{what}: {Errno.Describe(errno)}{(string.IsNullOrEmpty(kernelMessage) ? "" : ": " + kernelMessage)}", errno, null);
+
+    private static string? ErrorText(NetlinkMessage message)
+    {
+        foreach (NetlinkAttribute attribute in message.GetErrorAttributes())
+        {
+            if (attribute.Is(NetlinkErrorAttribute.Message))
+            {
+                return attribute.GetString();
+            }
+        }
+
+        return null;
+    }
+
+    private int ReceiveDatagram()
+    {
+        while (true)
+        {
+            long size = Interop.Receive(_fd, default, peek: true, out int errno);
+            if (size < 0)
+            {
+                if (errno == LibC.EINTR)
+                {
+                    continue;
+                }
+
+                throw NetlinkException.FromErrno(errno, errno == LibC.EAGAIN ? $"recv (no answer from nf_tables within {RtnlSocket.ReceiveTimeout.TotalSeconds:0} s)" : "recv(NETLINK_NETFILTER)");
+            }
+
+            if (size > _receiveBuffer.Length)
+            {
+                _receiveBuffer = new byte[Math.Max((int)size, _receiveBuffer.Length * 2)];
+            }
+
+            long received = Interop.Receive(_fd, _receiveBuffer, peek: false, out errno);
+            if (received < 0)
+            {
+                if (errno == LibC.EINTR)
+                {
+                    continue;
+                }
+
+                throw NetlinkException.FromErrno(errno, "recv(NETLINK_NETFILTER)");
+            }
+
+            return (int)received;
+        }
+    }
+}
