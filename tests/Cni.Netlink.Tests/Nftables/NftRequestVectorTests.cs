@@ -16,8 +16,8 @@ namespace Cni.Netlink.Tests.Nftables;
 /// <c>ip netns exec scratch strace -e trace=sendmsg -e write=3 nft -f file.nft</c>, the hex dump of the batch
 /// datagram split into its messages. The file's text is written above each vector. nft numbers BEGIN 0 and the
 /// operations from 1, as <see cref="NftTransaction.ToBatchBytes"/> does. The one deliberate difference: we add
-/// <c>NLM_F_ACK</c> to every operation (so that the kernel answers each and none of its answers stays queued);
-/// <see cref="WithAck"/> sets that bit in the captured operations, and nothing else is changed.
+/// <c>NLM_F_ACK</c> to the last operation (its answer, queued after any error, tells that every answer is in);
+/// <see cref="WithAck"/> sets that bit in the captured last operation, and nothing else is changed.
 /// </remarks>
 public sealed class NftRequestVectorTests
 {
@@ -104,20 +104,20 @@ public sealed class NftRequestVectorTests
     private static string[] WithAck(string hex)
     {
         byte[] bytes = Convert.FromHexString(hex);
-        int offset = 0;
+        int offset = 0, last = -1;
         while (offset < bytes.Length)
         {
-            int length = (int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(offset));
             ushort type = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(offset + 4));
             if (type != (ushort)NfnetlinkMessageType.BatchBegin && type != (ushort)NfnetlinkMessageType.BatchEnd)
             {
-                ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(offset + 6));
-                BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(offset + 6), (ushort)(flags | (ushort)NetlinkFlags.Ack));
+                last = offset;
             }
 
-            offset += NetlinkWriter.Align(length);
+            offset += NetlinkWriter.Align((int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(offset)));
         }
 
+        ushort flags = BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(last + 6));
+        BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(last + 6), (ushort)(flags | (ushort)NetlinkFlags.Ack));
         return Messages(bytes);
     }
 
