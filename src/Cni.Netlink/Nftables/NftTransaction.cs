@@ -101,7 +101,7 @@ public sealed class NftTransaction : IDisposable
         ChainOperation(NftMessageType.NewChain, family, table, name, baseChain, comment);
     }
 
-    /// <summary>Deletes a chain; it must exist, hold no rules... of its own that reference others, and not be referenced (EBUSY).</summary>
+    /// <summary>Deletes a chain; it must exist (ENOENT) and no rule may jump to it (EBUSY). Its own rules go with it.</summary>
     /// <param name="family">The family.</param>
     /// <param name="table">The table.</param>
     /// <param name="name">The chain name.</param>
