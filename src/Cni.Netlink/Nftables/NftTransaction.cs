@@ -284,16 +284,14 @@ public sealed class NftTransaction : IDisposable
     {
         var head = new NetlinkWriter(_buffer.AsSpan(0, BatchHeaderSize));
         NftEncoder.Batch(ref head, NfnetlinkMessageType.BatchBegin, begin);
+        // NLM_F_ACK on the last operation only: its answer, queued after every error, tells that all answers are in.
         for (int i = 0; i < _operations.Count; i++)
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(_operations[i].Offset + 8), begin + 1 + (uint)i);
-        }
-
-        // NLM_F_ACK on the last operation only: its answer, queued after every error, tells that all answers are in.
-        if (_operations.Count > 0)
-        {
-            Span<byte> flags = _buffer.AsSpan(_operations[^1].Offset + 6, 2);
-            BinaryPrimitives.WriteUInt16LittleEndian(flags, (ushort)(BinaryPrimitives.ReadUInt16LittleEndian(flags) | (ushort)NetlinkFlags.Ack));
+            Span<byte> header = _buffer.AsSpan(_operations[i].Offset);
+            var flags = (NetlinkFlags)BinaryPrimitives.ReadUInt16LittleEndian(header[6..]);
+            flags = i == _operations.Count - 1 ? flags | NetlinkFlags.Ack : flags & ~NetlinkFlags.Ack;
+            BinaryPrimitives.WriteUInt16LittleEndian(header[6..], (ushort)flags);
+            BinaryPrimitives.WriteUInt32LittleEndian(header[8..], begin + 1 + (uint)i);
         }
 
         var tail = new NetlinkWriter(_buffer.AsSpan(_length, BatchHeaderSize));
