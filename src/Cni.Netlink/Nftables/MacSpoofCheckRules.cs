@@ -136,7 +136,7 @@ public static class MacSpoofCheckRules
         MasqueradeRules.Retry(() =>
         {
             List<NftRule> jumps = nft.ListRules(NftFamily.Bridge, Table, PreroutingChain).Where(r => r.Comment == comment).ToList();
-            HashSet<string> chains = nft.ListChains(NftFamily.Bridge, Table).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            HashSet<string> chains = new[] { iface, macChain }.Where(c => nft.GetChain(NftFamily.Bridge, Table, c) is not null).ToHashSet(StringComparer.Ordinal);
             removed = jumps.Count > 0 || chains.Contains(iface) || chains.Contains(macChain);
             if (!removed)
             {
