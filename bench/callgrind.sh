@@ -44,12 +44,19 @@ n=0
 cg() {
   local label=$1 verb=$2 children=$3 input=$4; shift 5
   local prog=${*: -1}; set -- "${@:1:$#-1}"
-  n=$((n + 1)); local dir=$work/cg$n; mkdir -p "$dir"
-  if ! "$@" env GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --trace-children="$children" --callgrind-out-file="$dir/out.%p" -q "$prog" <<<"$input" >"$dir/stdout" 2>"$dir/stderr"; then
-    echo "$label $verb failed -"; sed 's/^/    /' "$dir/stdout" "$dir/stderr" | head -5 >&2; return 0
-  fi
+  local try
+  # callgrind's signal bookkeeping still asserts now and then on Go: up to three tries (a try that asserted
+  # after doing its work makes a retried ADD fail as a duplicate, which is then reported as failed)
+  for try in 1 2 3; do
+    n=$((n + 1)); local dir=$work/cg$n; mkdir -p "$dir"
+    if ! "$@" env GODEBUG=asyncpreemptoff=1 valgrind --tool=callgrind --trace-children="$children" --callgrind-out-file="$dir/out.%p" -q "$prog" <<<"$input" >"$dir/stdout" 2>"$dir/stderr"; then
+      grep -q 'Assertion' "$dir/stderr" && [ $try -lt 3 ] && continue
+      echo "$label $verb failed -"; sed 's/^/    /' "$dir/stdout" "$dir/stderr" | head -5 >&2; return 0
+    fi
+    grep -q 'Assertion' "$dir/stderr" || break
+    [ $try -lt 3 ] || { echo "$label $verb failed -"; return 0; }
+  done
   local procs total
-  grep -q 'Assertion' "$dir/stderr" && { echo "$label $verb failed -"; return 0; }
   procs=$(ls "$dir" | grep -c '^out\.' || true)
   total=$(cat "$dir"/out.* | awk '/^summary:/ {s += $2} END {print s + 0}')
   echo "$label $verb $procs $total"

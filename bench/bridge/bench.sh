@@ -174,12 +174,12 @@ stats() { # key verb file -> "median p95" (raw units)
 row() { # area what ours go unit target-ratio [note] ; ours/go compared with the target ratio
   awk -v area="$1" -v what="$2" -v o="$3" -v g="$4" -v unit="$5" -v t="$6" -v note="${7:-}" 'BEGIN {
     r = o / g; met = (r <= t + 1e-9) ? "MET" : "MISSED"
-    printf "%-9s| %-40s| %12s | %12s | %7.2fx | <= %.2fx | %-6s %s\n", area, what, o " " unit, g " " unit, r, t, met, note }' | tee -a "$work/rows"
+    printf "%-9s| %-44s| %12s | %12s | %7.2fx | <= %.2fx | %-6s %s\n", area, what, o " " unit, g " " unit, r, t, met, note }' | tee -a "$work/rows"
 }
 ms() { awk -v x="$1" 'BEGIN { printf "%.2f", x / 1000 }'; }
 echo
 echo "Figures of $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); N=$N, IPAM=$IPAM; medians (p95 in the notes)"
-printf '%-9s| %-40s| %12s | %12s | %8s | %8s | %s\n' area row ours "Go / floor" ratio target result | tee "$work/head"
+printf '%-9s| %-44s| %12s | %12s | %8s | %8s | %s\n' area row ours "Go / floor" ratio target result | tee "$work/head"
 chain_target() { case $1 in ADD) echo 0.7 ;; CHECK) echo 0.7 ;; DEL) echo 0.9 ;; esac; }
 for verb in ADD CHECK DEL; do
   read -r gm gp <<<"$(stats chain-go $verb "$work/times")"
@@ -191,7 +191,7 @@ for verb in ADD CHECK DEL; do
     row chain "$label" "$(ms "$om")" "$(ms "$gm")" ms "$(chain_target $verb)" "p95 $(ms "$op") vs $(ms "$gp")"
   done
 done
-[ $have_multi = 1 ] || printf '%-9s| %-40s| %s\n' chain "multi-call bridge+host-local" "not built, skipped" | tee -a "$work/rows"
+[ $have_multi = 1 ] || printf '%-9s| %-44s| %s\n' chain "multi-call bridge+host-local" "not built, skipped" | tee -a "$work/rows"
 for verb in ADD DEL; do
   read -r gm gp <<<"$(stats hl-go $verb "$work/times")"
   for v in $hl_variants; do
@@ -204,7 +204,7 @@ done
 read -r gm gp <<<"$(stats ver-go VERSION "$work/times")"
 [ $have_floor = 1 ] && read -r fm fp <<<"$(stats ver-floor VERSION "$work/times")"
 for w in $ver_names multi; do
-  [ "$w" = multi ] && [ $have_multi = 0 ] && { printf '%-9s| %-40s| %s\n' version "VERSION multi-call" "not built, skipped" | tee -a "$work/rows"; continue; }
+  [ "$w" = multi ] && [ $have_multi = 0 ] && { printf '%-9s| %-44s| %s\n' version "VERSION multi-call" "not built, skipped" | tee -a "$work/rows"; continue; }
   read -r om op <<<"$(stats "ver-$w" VERSION "$work/times")"
   label="VERSION $w"; [ "$w" = multi ] && label="VERSION multi-call (as bridge)"
   row version "$label vs Go bridge" "$(ms "$om")" "$(ms "$gm")" ms 1.0 "p95 $(ms "$op") vs $(ms "$gp")"
@@ -212,7 +212,7 @@ for w in $ver_names multi; do
     row version "$label vs NativeAOT floor" "$(ms "$om")" "$(ms "$fm")" ms 1.15 "floor p95 $(ms "$fp")"
   fi
 done
-[ $have_floor = 1 ] || printf '%-9s| %-40s| %s\n' version "VERSION vs NativeAOT floor" "floor not built, skipped" | tee -a "$work/rows"
+[ $have_floor = 1 ] || printf '%-9s| %-44s| %s\n' version "VERSION vs NativeAOT floor" "floor not built, skipped" | tee -a "$work/rows"
 for verb in VERSION ADD; do
   read -r g _ <<<"$(stats rss-go $verb "$work/rss-times")"
   for v in $rss_variants; do
@@ -229,7 +229,7 @@ done
 if [ $have_multi = 1 ]; then
   row size "size multi-call cni-plugins" "$(stat -L -c %s "$MULTI_DIR/cni-plugins")" "$MULTI_TARGET" B 1.0 "target: half of the four Go binaries"
 else
-  printf '%-9s| %-40s| %s\n' size "size multi-call" "not built, skipped" | tee -a "$work/rows"
+  printf '%-9s| %-44s| %s\n' size "size multi-call" "not built, skipped" | tee -a "$work/rows"
 fi
 read -r gm _ <<<"$(awk '$1=="conc-go" {print $3}' "$work/conc-times" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')"
 for v in $variants; do
