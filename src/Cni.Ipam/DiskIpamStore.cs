@@ -86,6 +86,16 @@ public sealed class DiskIpamStore : IIpamStore
 
     internal LeaseIndex Index => _index;
 
+    /// <summary>
+    /// Whether leases are written into files without a name (<c>O_TMPFILE</c>); turned off by the store itself
+    /// on a file system without them, and by tests to exercise the named temporary files used there.
+    /// </summary>
+    internal bool AnonymousFiles
+    {
+        get => _anonymousFiles;
+        set => _anonymousFiles = value;
+    }
+
     /// <inheritdoc/>
     /// <remarks>Re-entrant per thread; takes <c>flock(LOCK_EX)</c> on <c>lock</c> for the outermost scope.</remarks>
     public IDisposable Lock()

@@ -147,6 +147,24 @@ public class DiskStoreTests
     }
 
     [Fact]
+    public void Where_there_is_no_O_TMPFILE_a_named_temporary_file_is_linked_and_removed()
+    {
+        using var dir = new TempDir();
+        using var store = new DiskIpamStore(dir.Path, "net1") { AnonymousFiles = false };
+        var ipam = new HostLocalIpam(store, [Set(Range("10.10.0.0/24")), Set(Range("fd00::/120"))]);
+        Assert.Equal(["10.10.0.2/24", "fd00::2/120"], ipam.Allocate("c1", "eth0").Select(a => a.ToString()));
+        Assert.False(store.TryReserve(Ip("10.10.0.2"), new LeaseOwner("c2", "eth0"), 0));
+        Assert.Equal("c1\r\neth0", Content(Path.Combine(dir.Net(), "10.10.0.2")));
+        Assert.Equal([LeaseIndex.FileName, "10.10.0.2", "fd00::2", "last_reserved_ip.0", "last_reserved_ip.1", "lock"],
+            Directory.EnumerateFileSystemEntries(dir.Net()).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(2, ipam.Release("c1", "eth0").Count);
+        ipam.CheckStatus();
+        Assert.Equal([LeaseIndex.FileName, "last_reserved_ip.0", "last_reserved_ip.1", "lock"],
+            Directory.EnumerateFileSystemEntries(dir.Net()).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(1, store.Index.RebuildCount); // the temporary names were our own changes: the index stayed trusted
+    }
+
+    [Fact]
     public void Reserve_is_exclusive()
     {
         using var dir = new TempDir();
