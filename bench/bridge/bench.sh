@@ -89,6 +89,7 @@ for i in $(seq 1 "$N"); do
   done
 done
 [ $have_multi = 1 ] || echo "   multi-call: not built ($MULTI_DIR/cni-plugins missing), row skipped"
+[ $have_multi = 1 ] && [ "$IPAM" = go ] && echo "   multi-call: skipped with IPAM=go (it delegates to itself)"
 
 echo "== $N interleaved host-local ADD/DEL cycles per binary"
 hl_conf() { printf '{"cniVersion":"1.0.0","name":"hl-%s","type":"host-local","ipam":{"type":"host-local","dataDir":"%s/hl-%s","ranges":[[{"subnet":"10.95.0.0/16"}]]}}' "$1" "$work" "$1"; }
@@ -236,7 +237,7 @@ for v in $variants; do
   [ "$v" = go ] && continue
   om=$(awk -v k="conc-$v" '$1==k {print $3}' "$work/conc-times" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
   ok=$(awk -v k="conc-$v" '$1==k && $4==0 && $5==20 {n++} END {print n+0}' "$work/conc-times")
-  label="20 concurrent ADDs, wall"; [ "$v" = multi ] && label="$label (multi-call)"
+  label="20 concurrent ADDs, wall"; [ "$v" = multi ] && label="$label (multi-call)"; [ "$IPAM" = go ] && label="$label (Go host-local)"
   row conc "$label" "$(ms "$om")" "$(ms "$gm")" ms 1.0 "rounds with 20 distinct addresses: $ok/$CONC_ROUNDS"
 done
 gok=$(awk '$1=="conc-go" && $4==0 && $5==20 {n++} END {print n+0}' "$work/conc-times")
