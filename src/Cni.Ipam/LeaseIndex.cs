@@ -20,13 +20,16 @@ namespace Cni.Ipam;
 /// DEL) never takes it for a lease; its name is no address either.</para>
 /// <para>Trust comes from the stamp: after changing the directory, the store sets the network directory's
 /// modification time to a moment one second before its last change and writes that time, with the directory's
-/// identity, as the file's last line. Any later change by anyone else (creating or removing a lease) moves the
+/// identity and the index's own length (so a hand edit shows too), as the file's last line. Any later change by anyone else (creating or removing a lease) moves the
 /// modification time to the present, which no longer matches, and the next operation rebuilds the index from a
 /// full scan. The stamp is cut off before the store changes anything and written again only after, so a crash
 /// in between leaves a file that does not end with a stamp: untrusted, rebuilt. An entry is written before its
 /// lease is linked into place, and entries are verified against the lease files when read, so an entry can be
 /// missing only when the stamp says so, and is never wrong.</para>
-/// <para>The index is a cache: it is never flushed to disk (only leases are), and deleting it costs one scan.</para>
+/// <para>The index is a cache: it is never flushed to disk (only leases are), and deleting it costs one scan.
+/// After a power loss it can be older than the directory; that shows as a stamp that no longer matches, unless the
+/// file system wrote the directory's time but not the index's last lines, in which case a lease it lacks is found
+/// again by the next rebuild (any change by the Go binary or a person, or deleting the index).</para>
 /// </remarks>
 internal sealed class LeaseIndex(DiskIpamStore store)
 {
