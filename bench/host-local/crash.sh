@@ -2,7 +2,8 @@
 # Crash safety of our host-local: ROUNDS rounds (default 200); each starts a batch of ADDs and DELs on one
 # data directory and SIGKILLs every process still running after a random delay. After every round each lease
 # file must be a complete "<id>\r\n<ifname>" record (never empty or partial). At the end DEL of every container,
-# then GC with an empty valid list, must leave only lock and last_reserved_ip.*.
+# then GC with an empty valid list, must leave only lock, last_reserved_ip.* and our index (.cni-ipam-index,
+# which must then list no lease).
 #   usage: bench/host-local/crash.sh [rounds] [plugin]      (root; default plugin artifacts/cni-bin/host-local)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -63,7 +64,10 @@ echo "GC released $(grep -c 'GC released' "$dir/gc.log" || true) leases"
 after_gc=$(ls -A "$net" | sort | tr '\n' ' ')
 echo "after GC: $after_gc"
 for name in $after_del $after_gc; do
-  case $name in lock|last_reserved_ip.*) ;; *) echo "left behind: $name"; bad=$((bad + 1)) ;; esac
+  case $name in lock|last_reserved_ip.*|.cni-ipam-index) ;; *) echo "left behind: $name"; bad=$((bad + 1)) ;; esac
 done
+if [ -f "$net/.cni-ipam-index" ] && grep -q '^+' "$net/.cni-ipam-index"; then
+  echo "the index still lists a lease: $(grep '^+' "$net/.cni-ipam-index" | head -3)"; bad=$((bad + 1))
+fi
 echo "in all: rounds $rounds, processes killed $killed, finished before the kill $finished, temp files seen $temps_seen, bad lease files $bad"
 [ "$bad" = 0 ] && echo "PASS" || { echo "FAIL ($bad problems)"; exit 1; }

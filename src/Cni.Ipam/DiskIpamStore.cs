@@ -21,13 +21,17 @@ namespace Cni.Ipam;
 /// <item><c>last_reserved_ip.&lt;range set index&gt;</c>: where round-robin resumes.</item>
 /// <item><c>lock</c>: locked with <c>flock(2)</c> around every operation, which excludes the Go binary too.</item>
 /// </list>
-/// <para>Beyond the reference: a reservation is written under a temporary name starting with a dot, flushed,
-/// and linked into place (failing if the address is taken), so a crash never leaves an empty or partial lease;
-/// and an owner index in <c>&lt;dataDir&gt;/.cni-ipam-index/&lt;network name&gt;/</c> (beside the network
-/// directory, where the Go binary never looks; no network name can start with a dot) makes release and lookup
-/// by owner cost a few file operations instead of reading every lease. The index is checked against the directory on every
-/// operation and rebuilt by a full scan when it is missing or when anyone else (the Go binary, a person) has
-/// changed the directory since. Its files never hold text the Go binary could take for an owner.</para>
+/// <para>Beyond the reference: a reservation is written into a file that has no name yet (<c>O_TMPFILE</c>),
+/// flushed (<c>fdatasync</c>), and only then linked into place under its address (failing if the address is
+/// taken), so neither a crash nor a power loss ever leaves an empty or partial lease, and a crash before the
+/// link leaves nothing at all. Where the file system has no <c>O_TMPFILE</c>, the file is written under a
+/// temporary name starting with a dot instead, and leftovers are removed by the next scan. And an owner index,
+/// one file <c>.cni-ipam-index</c> inside the network directory (see <see cref="LeaseIndex"/>; removing the
+/// directory removes it), makes release and lookup by owner read one file instead of every lease; an ADD
+/// appends to it and a DEL flips a byte in it, so an ADD creates one file, the lease, as the reference's does.
+/// The index is checked against the directory on every operation and rebuilt by a full scan when it is missing
+/// or when anyone else (the Go binary, a person) has changed the directory since. It never holds text the Go
+/// binary could take for an owner.</para>
 /// <para>Symbolic links inside the network directory are never followed, and the network directory itself must
 /// not be one. The constructor touches no file; the directory is created on first use.</para>
 /// </remarks>
@@ -46,6 +50,7 @@ public sealed class DiskIpamStore : IIpamStore
     private int _dirFd = -1;
     private int _lockFd = -1;
     private int _depth;
+    private bool _anonymousFiles = true;
     private bool _disposed;
 
     /// <summary>Creates the store of one network. No file is touched until the first operation.</summary>
@@ -76,13 +81,20 @@ public sealed class DiskIpamStore : IIpamStore
 
     internal int DirectoryFd => _dirFd;
 
-    /// <summary>Where the owner indexes of all networks live: <c>&lt;dataDir&gt;/.cni-ipam-index</c>.</summary>
-    internal string IndexRoot => Path.Combine(DataDirectory, LeaseIndex.DirectoryName);
-
-    /// <summary>This network's owner index.</summary>
-    internal string IndexDirectory => Path.Combine(IndexRoot, NetworkName);
+    /// <summary>This network's owner index: <c>&lt;dataDir&gt;/&lt;network&gt;/.cni-ipam-index</c>.</summary>
+    internal string IndexPath => PathOf(LeaseIndex.FileName);
 
     internal LeaseIndex Index => _index;
+
+    /// <summary>
+    /// Whether leases are written into files without a name (<c>O_TMPFILE</c>); turned off by the store itself
+    /// on a file system without them, and by tests to exercise the named temporary files used there.
+    /// </summary>
+    internal bool AnonymousFiles
+    {
+        get => _anonymousFiles;
+        set => _anonymousFiles = value;
+    }
 
     /// <inheritdoc/>
     /// <remarks>Re-entrant per thread; takes <c>flock(LOCK_EX)</c> on <c>lock</c> for the outermost scope.</remarks>
@@ -127,22 +139,25 @@ public sealed class DiskIpamStore : IIpamStore
             return false;
         }
 
-        _index.BeforeModify();
-        string temp = WriteTempFile(Encoding.UTF8.GetBytes(owner.ToString()), durable: true);
-        int rc = Posix.LinkAt(_dirFd, temp, name);
-        int errno = Errno.Last;
-        Posix.UnlinkAt(_dirFd, temp);
-        if (rc != 0)
+        int line = _index.Add(owner, name); // before the name appears: a crash in between leaves the index untrusted
+        bool linked = false;
+        try
         {
-            if (errno == EEXIST)
+            linked = CreateLease(name, Encoding.UTF8.GetBytes(owner.ToString()));
+        }
+        finally
+        {
+            if (!linked)
             {
-                return false;
+                _index.Retract(line);
             }
-
-            throw Errno.IOError("failed to reserve", PathOf(name), errno);
         }
 
-        _index.Add(owner, name);
+        if (!linked)
+        {
+            return false;
+        }
+
         WriteLastReserved(rangeSetIndex, name);
         return true;
     }
@@ -240,6 +255,18 @@ public sealed class DiskIpamStore : IIpamStore
         try
         {
             using IDisposable scope = Lock();
+            int fd = _anonymousFiles ? Posix.OpenAnonymous(_dirFd, 0b110_100_100) : -1;
+            if (fd >= 0)
+            {
+                Posix.Close(fd); // a file that never had a name: the directory is writable, and unchanged
+                return;
+            }
+
+            if (_anonymousFiles && !Posix.AnonymousUnsupported(Errno.Last))
+            {
+                throw Errno.IOError("failed to create a file in", NetworkDirectory, Errno.Last);
+            }
+
             _index.BeforeModify();
             string probe = WriteTempFile([], durable: false);
             Posix.UnlinkAt(_dirFd, probe);
@@ -343,6 +370,73 @@ public sealed class DiskIpamStore : IIpamStore
         return temp;
     }
 
+    /// <summary>
+    /// Creates the lease file <paramref name="name"/> holding <paramref name="content"/>, flushed before the name
+    /// appears. Returns <see langword="false"/> when the name is taken.
+    /// </summary>
+    private bool CreateLease(string name, byte[] content)
+    {
+        if (_anonymousFiles)
+        {
+            int fd = Posix.OpenAnonymous(_dirFd, 0b110_100_100);
+            if (fd >= 0)
+            {
+                int rc = -1, errno;
+                try
+                {
+                    if (!Posix.WriteAll(fd, content) || fdatasync(fd) != 0)
+                    {
+                        throw Errno.IOError("failed to write", PathOf(name), Errno.Last);
+                    }
+
+                    rc = Posix.LinkAnonymous(fd, _dirFd, name);
+                    errno = Errno.Last;
+                }
+                finally
+                {
+                    Posix.Close(fd);
+                }
+
+                if (rc == 0)
+                {
+                    return true;
+                }
+
+                if (errno == EEXIST)
+                {
+                    return false;
+                }
+
+                if (errno != EPERM && errno != ENOENT)
+                {
+                    throw Errno.IOError("failed to reserve", PathOf(name), errno);
+                }
+            }
+            else if (!Posix.AnonymousUnsupported(Errno.Last))
+            {
+                throw Errno.IOError("failed to create a file in", NetworkDirectory, Errno.Last);
+            }
+
+            _anonymousFiles = false; // no O_TMPFILE here, or no way to link one: named temporary files from now on
+        }
+
+        string temp = WriteTempFile(content, durable: true);
+        int linked = Posix.LinkAt(_dirFd, temp, name);
+        int linkErrno = Errno.Last;
+        Posix.UnlinkAt(_dirFd, temp);
+        if (linked != 0)
+        {
+            if (linkErrno == EEXIST)
+            {
+                return false;
+            }
+
+            throw Errno.IOError("failed to reserve", PathOf(name), linkErrno);
+        }
+
+        return true;
+    }
+
     private bool ReleaseName(string name, LeaseOwner owner)
     {
         if (ReadOwner(name) != owner)
@@ -362,7 +456,7 @@ public sealed class DiskIpamStore : IIpamStore
             throw Errno.IOError("failed to release", PathOf(name), errno);
         }
 
-        _index.Remove(owner, name);
+        _index.Remove(name);
         return true;
     }
 

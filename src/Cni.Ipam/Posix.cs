@@ -35,6 +35,106 @@ internal static unsafe partial class Posix
     public static int LinkAt(int dirFd, string oldName, string newName) =>
         WithPath(oldName, o => WithPath(newName, n => linkat(dirFd, o, dirFd, n, 0)));
 
+    /// <summary>
+    /// Opens a new regular file in a directory that has no name yet (<c>O_TMPFILE</c>): nothing of it is visible
+    /// until <see cref="LinkAnonymous"/> gives it one, and a crash before that leaves nothing behind. Returns -1
+    /// with errno set; <see cref="AnonymousUnsupported"/> tells a file system without the feature.
+    /// </summary>
+    public static int OpenAnonymous(int dirFd, ushort mode) => OpenAt(dirFd, ".", O_TMPFILE | O_WRONLY, mode);
+
+    /// <summary>Whether an <see cref="OpenAnonymous"/> failure means the file system (or kernel) lacks <c>O_TMPFILE</c>.</summary>
+    public static bool AnonymousUnsupported(int errno) => errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL || errno == ENOTSUP;
+
+    /// <summary>
+    /// Gives a file opened by <see cref="OpenAnonymous"/> its name, failing with EEXIST when the name exists (which
+    /// makes a reservation exclusive). Through <c>/proc/self/fd</c>, which needs no privilege; where /proc is
+    /// missing, with <c>AT_EMPTY_PATH</c> (which needs CAP_DAC_READ_SEARCH).
+    /// </summary>
+    public static int LinkAnonymous(int fd, int dirFd, string name)
+    {
+        string proc = "/proc/self/fd/" + fd.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        int rc = WithPath(proc, o => WithPath(name, n => linkat(AT_FDCWD, o, dirFd, n, AT_SYMLINK_FOLLOW)));
+        if (rc != 0 && Errno.Last == ENOENT && !TryStatAt(AT_FDCWD, "/proc/self/fd", out _))
+        {
+            byte* empty = stackalloc byte[1];
+            empty[0] = 0;
+            rc = WithPath(name, n => linkat(fd, empty, dirFd, n, AT_EMPTY_PATH));
+        }
+
+        return rc;
+    }
+
+    /// <summary>Writes all bytes at an offset (pwrite); returns false with errno set on failure.</summary>
+    public static bool WriteAllAt(int fd, ReadOnlySpan<byte> data, long offset)
+    {
+        fixed (byte* p = data)
+        {
+            int done = 0;
+            while (done < data.Length)
+            {
+                long n = pwrite(fd, p + done, data.Length - done, offset + done);
+                if (n < 0)
+                {
+                    if (Errno.Last == EINTR)
+                    {
+                        continue;
+                    }
+
+                    return false;
+                }
+
+                done += (int)n;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Sets a file's length (ftruncate); returns 0 or -1 with errno set.</summary>
+    public static int Truncate(int fd, long length) => Retry(() => ftruncate(fd, length));
+
+    /// <summary>Reads a whole open regular file from its start into <paramref name="buffer"/> (grown as needed).</summary>
+    /// <returns>The number of bytes read, or -1 with errno set.</returns>
+    public static int ReadAll(int fd, ref byte[] buffer)
+    {
+        if (FStat(fd, out stat st) != 0)
+        {
+            return -1;
+        }
+
+        if (buffer.Length < (long)st.st_size + 1)
+        {
+            buffer = new byte[Math.Max(4096, (int)(long)st.st_size + 4096)];
+        }
+
+        int total = 0;
+        fixed (byte* p = buffer)
+        {
+            while (total < buffer.Length)
+            {
+                long n = pread(fd, p + total, buffer.Length - total, total);
+                if (n < 0 && Errno.Last == EINTR)
+                {
+                    continue;
+                }
+
+                if (n < 0)
+                {
+                    return -1;
+                }
+
+                if (n == 0)
+                {
+                    break;
+                }
+
+                total += (int)n;
+            }
+        }
+
+        return total == buffer.Length ? ReadAll(fd, ref buffer) : total; // grew while read: read again
+    }
+
     /// <summary>fstatat without following; returns false when the entry does not exist.</summary>
     public static bool TryStatAt(int dirFd, string name, out stat st)
     {

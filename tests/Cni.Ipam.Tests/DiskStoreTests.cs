@@ -25,8 +25,9 @@ public class DiskStoreTests
         Assert.Equal("10.10.0.2", Content(Path.Combine(net, "last_reserved_ip.0")));
         Assert.Equal("fd00::2", Content(Path.Combine(net, "last_reserved_ip.1")));
         Assert.Equal(0, new FileInfo(Path.Combine(net, "lock")).Length);
+        // The reference's files, and our owner index (a dot file, which no address or container ID can be).
         Assert.Equal(
-            ["10.10.0.2", "fd00::2", "last_reserved_ip.0", "last_reserved_ip.1", "lock"],
+            [LeaseIndex.FileName, "10.10.0.2", "fd00::2", "last_reserved_ip.0", "last_reserved_ip.1", "lock"],
             Directory.EnumerateFileSystemEntries(net).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
@@ -127,7 +128,7 @@ public class DiskStoreTests
 
         Assert.Equal(2, ipam.CollectGarbage([]).Count);
         Assert.Equal(
-            ["README", "last_reserved_ip.0", "lock"],
+            [LeaseIndex.FileName, "README", "last_reserved_ip.0", "lock"],
             Directory.EnumerateFileSystemEntries(dir.Net()).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         Assert.Equal("10.10.0.3", Content(Path.Combine(dir.Net(), "last_reserved_ip.0")));
     }
@@ -143,6 +144,24 @@ public class DiskStoreTests
         Assert.Empty(store.GetLeases());
         store.TryReserve(Ip("10.10.0.2"), new LeaseOwner("c1", "eth0"), 0);
         Assert.DoesNotContain(Directory.EnumerateFiles(dir.Net()), f => Path.GetFileName(f).StartsWith(DiskIpamStore.TempPrefix, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Where_there_is_no_O_TMPFILE_a_named_temporary_file_is_linked_and_removed()
+    {
+        using var dir = new TempDir();
+        using var store = new DiskIpamStore(dir.Path, "net1") { AnonymousFiles = false };
+        var ipam = new HostLocalIpam(store, [Set(Range("10.10.0.0/24")), Set(Range("fd00::/120"))]);
+        Assert.Equal(["10.10.0.2/24", "fd00::2/120"], ipam.Allocate("c1", "eth0").Select(a => a.ToString()));
+        Assert.False(store.TryReserve(Ip("10.10.0.2"), new LeaseOwner("c2", "eth0"), 0));
+        Assert.Equal("c1\r\neth0", Content(Path.Combine(dir.Net(), "10.10.0.2")));
+        Assert.Equal([LeaseIndex.FileName, "10.10.0.2", "fd00::2", "last_reserved_ip.0", "last_reserved_ip.1", "lock"],
+            Directory.EnumerateFileSystemEntries(dir.Net()).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(2, ipam.Release("c1", "eth0").Count);
+        ipam.CheckStatus();
+        Assert.Equal([LeaseIndex.FileName, "last_reserved_ip.0", "last_reserved_ip.1", "lock"],
+            Directory.EnumerateFileSystemEntries(dir.Net()).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal(1, store.Index.RebuildCount); // the temporary names were our own changes: the index stayed trusted
     }
 
     [Fact]
@@ -255,7 +274,7 @@ public class DiskStoreTests
             store.TryReserve(Ip("10.10.0.3"), new LeaseOwner("c2", "eth0"), 0);
         }
 
-        Directory.Delete(Path.Combine(dir.Path, LeaseIndex.DirectoryName, "net1"), recursive: true);
+        File.Delete(Path.Combine(dir.Net(), LeaseIndex.FileName));
         using var again = new DiskIpamStore(dir.Path, "net1");
         Assert.Equal(Ip("10.10.0.3"), Assert.Single(again.ReleaseByOwner("c2", "eth0")).Address);
         Assert.Equal(1, again.Index.RebuildCount);
@@ -269,8 +288,14 @@ public class DiskStoreTests
         using var dir = new TempDir();
         using var store = new DiskIpamStore(dir.Path, "net1");
         store.TryReserve(Ip("10.10.0.2"), new LeaseOwner("c1", "eth0"), 0);
-        File.Delete(Path.Combine(store.IndexDirectory, LeaseIndex.EntryName(new LeaseOwner("c1", "eth0"))));
+        store.TryReserve(Ip("10.10.0.3"), new LeaseOwner("c2", "eth0"), 0);
+        // Someone removes c1's line and keeps the stamp: the index's length no longer matches its stamp.
+        string[] lines = File.ReadAllLines(store.IndexPath);
+        Assert.Contains("+10.10.0.2 c1 eth0", lines);
+        File.WriteAllLines(store.IndexPath, lines.Where(l => l != "+10.10.0.2 c1 eth0"));
+        int before = store.Index.RebuildCount;
         Assert.Single(store.ReleaseByOwner("c1", "eth0"));
+        Assert.Equal(before + 1, store.Index.RebuildCount);
     }
 
     [Fact]
@@ -292,25 +317,25 @@ public class DiskStoreTests
     }
 
     [Fact]
-    public void Rebuild_keeps_entries_that_are_still_right_and_fixes_the_others()
+    public void Rebuild_follows_what_another_writer_did()
     {
         using var dir = new TempDir();
         using var store = new DiskIpamStore(dir.Path, "net1");
         store.TryReserve(Ip("10.10.0.2"), new LeaseOwner("c1", "eth0"), 0);
         store.TryReserve(Ip("10.10.0.3"), new LeaseOwner("c2", "eth0"), 0);
         store.TryReserve(Ip("10.10.0.4"), new LeaseOwner("c3", "eth0"), 0);
-        string c1 = Path.Combine(store.IndexDirectory, LeaseIndex.EntryName(new LeaseOwner("c1", "eth0")));
-        DateTime kept = File.GetLastWriteTimeUtc(c1);
-        Thread.Sleep(20);
         int before = store.Index.RebuildCount;
         // Someone else removes c2's lease and adds one for c3.
         File.Delete(Path.Combine(dir.Net(), "10.10.0.3"));
         File.WriteAllText(Path.Combine(dir.Net(), "10.10.0.9"), "c3\r\neth0");
         Assert.Equal(2, store.FindByOwner("c3", "eth0").Count);
         Assert.Equal(before + 1, store.Index.RebuildCount);
-        Assert.Equal(kept, File.GetLastWriteTimeUtc(c1));
-        Assert.False(File.Exists(Path.Combine(store.IndexDirectory, LeaseIndex.EntryName(new LeaseOwner("c2", "eth0")))));
         Assert.Empty(store.FindByOwner("c2", "eth0"));
+        Assert.Single(store.FindByOwner("c1", "eth0"));
+        Assert.Equal(before + 1, store.Index.RebuildCount);
+        Assert.Equal(
+            ["+10.10.0.2 c1 eth0", "+10.10.0.4 c3 eth0", "+10.10.0.9 c3 eth0"],
+            File.ReadAllLines(store.IndexPath).Where(l => l[0] is '+' or '-').Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -326,17 +351,152 @@ public class DiskStoreTests
     }
 
     [Fact]
-    public void Index_files_never_read_as_an_owner()
+    public void Index_file_is_never_read_as_an_owner_or_an_address()
     {
         using var dir = new TempDir();
         using var store = new DiskIpamStore(dir.Path, "net1");
         store.TryReserve(Ip("10.10.0.2"), new LeaseOwner("c1", "eth0"), 0);
-        Assert.Equal(Path.Combine(dir.Path, ".cni-ipam-index", "net1"), store.IndexDirectory);
-        Assert.Equal(2, Directory.EnumerateFiles(store.IndexDirectory).Count());
-        foreach (string file in Directory.EnumerateFiles(store.IndexDirectory))
+        store.TryReserve(Ip("10.10.0.3"), new LeaseOwner("c1", null), 0);
+        store.ReleaseByOwner("c1", "eth0");
+        Assert.Equal(Path.Combine(dir.Net(), ".cni-ipam-index"), store.IndexPath);
+        Assert.Null(IpAddressMath.TryParse(LeaseIndex.FileName));
+        string text = File.ReadAllText(store.IndexPath);
+        // The Go binary compares each file's trimmed text with "id\r\nifname" and with the bare "id".
+        Assert.StartsWith("#", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("\r", text, StringComparison.Ordinal);
+        Assert.Equal(["-10.10.0.2 c1 eth0", "+10.10.0.3 c1"], text.Split('\n').Where(l => l.Length != 0 && l[0] is '+' or '-'));
+        Assert.Equal(Ip("10.10.0.3"), Assert.Single(store.GetLeases()).Address);
+    }
+
+    [Fact]
+    public void Removing_the_network_directory_leaves_nothing_of_ours_behind()
+    {
+        // What admins do to reset leases: rm -rf <dataDir>/<network>.
+        using var dir = new TempDir();
+        using (var store = new DiskIpamStore(dir.Path, "net1"))
         {
-            Assert.StartsWith("#", File.ReadAllText(file).Trim());
+            var ipam = new HostLocalIpam(store, [Set(Range("10.10.0.0/24")), Set(Range("fd00::/120"))]);
+            ipam.Allocate("c1", "eth0");
+            ipam.Allocate("c2", "eth0");
+            ipam.Release("c1", "eth0");
         }
+
+        Directory.Delete(dir.Net(), recursive: true);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path));
+
+        using var again = new DiskIpamStore(dir.Path, "net1");
+        var fresh = new HostLocalIpam(again, [Set(Range("10.10.0.0/24")), Set(Range("fd00::/120"))]);
+        Assert.Empty(fresh.Find("c2", "eth0"));
+        Assert.Equal(["10.10.0.2/24", "fd00::2/120"], fresh.Allocate("c2", "eth0").Select(a => a.ToString()));
+        Assert.Equal(["net1"], Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void The_index_of_earlier_versions_beside_the_network_directory_is_removed()
+    {
+        using var dir = new TempDir();
+        string legacy = Path.Combine(dir.Path, LeaseIndex.LegacyDirectoryName, "net1");
+        Directory.CreateDirectory(legacy);
+        File.WriteAllText(Path.Combine(legacy, "stamp"), "# cni-ipam stamp v1 1 2 3");
+        File.WriteAllText(Path.Combine(legacy, "63310d0a65746830"), "# cni-ipam owner index v1\n10.10.0.2\n");
+        Directory.CreateDirectory(Path.Combine(dir.Path, LeaseIndex.LegacyDirectoryName, "other"));
+        Directory.CreateDirectory(dir.Net());
+        File.WriteAllText(Path.Combine(dir.Net(), "10.10.0.2"), "c1\r\neth0");
+
+        using var store = new DiskIpamStore(dir.Path, "net1");
+        Assert.Equal(Ip("10.10.0.2"), Assert.Single(store.ReleaseByOwner("c1", "eth0")).Address);
+        Assert.False(Directory.Exists(legacy));
+        Assert.True(Directory.Exists(Path.Combine(dir.Path, LeaseIndex.LegacyDirectoryName, "other")), "another network's is not ours to remove");
+
+        Directory.Delete(Path.Combine(dir.Path, LeaseIndex.LegacyDirectoryName, "other"));
+        Directory.CreateDirectory(Path.Combine(dir.Path, LeaseIndex.LegacyDirectoryName, "net2"));
+        using var second = new DiskIpamStore(dir.Path, "net2");
+        Assert.Empty(second.ReleaseByOwner("c1", "eth0"));
+        Assert.Equal(["net1", "net2"], Directory.EnumerateFileSystemEntries(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void One_file_is_created_per_reservation_and_no_other_name_ever_appears()
+    {
+        using var dir = new TempDir();
+        using var store = new DiskIpamStore(dir.Path, "net1");
+        var ipam = new HostLocalIpam(store, [Set(Range("10.10.0.0/24"))]);
+        ipam.Allocate("warm", "eth0"); // the first ADD also makes lock, last_reserved_ip.0 and the index, as the reference makes the first two
+
+        var created = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var watcher = new FileSystemWatcher(dir.Path) { IncludeSubdirectories = true, NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName };
+        watcher.Created += (_, e) => created.Enqueue(Path.GetRelativePath(dir.Path, e.FullPath));
+        watcher.Renamed += (_, e) => created.Enqueue("renamed " + Path.GetRelativePath(dir.Path, e.FullPath));
+        watcher.EnableRaisingEvents = true;
+        string[] before = [.. Directory.EnumerateFileSystemEntries(dir.Path, "*", SearchOption.AllDirectories)];
+        for (int i = 1; i <= 10; i++)
+        {
+            ipam.Allocate("c" + i, "eth0");
+        }
+
+        ipam.Release("c1", "eth0");
+        ipam.Allocate("c11", "eth0");
+        string[] expected = [.. Enumerable.Range(3, 11).Select(i => Path.Combine("net1", "10.10.0." + i))];
+        DateTime deadline = DateTime.UtcNow.AddSeconds(5);
+        while (created.Count < expected.Length && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(20);
+        }
+
+        Thread.Sleep(200); // anything else would have arrived by now
+        Assert.Equal(expected.Order(StringComparer.Ordinal), created.Order(StringComparer.Ordinal));
+        string[] after = [.. Directory.EnumerateFileSystemEntries(dir.Path, "*", SearchOption.AllDirectories)];
+        Assert.Equal(before.Length + 10, after.Length); // 11 leases made, 1 released
+    }
+
+    [Fact]
+    public void The_index_is_compacted_and_stays_right()
+    {
+        using var dir = new TempDir();
+        using var store = new DiskIpamStore(dir.Path, "net1");
+        var ipam = new HostLocalIpam(store, [Set(Range("10.10.0.0/24"))]);
+        for (int round = 0; round < 40; round++)
+        {
+            for (int i = 0; i < 20; i++)
+            {
+                ipam.Allocate($"r{round}-{i}", "eth0");
+            }
+
+            for (int i = 0; i < 20; i++)
+            {
+                if (i != round % 20)
+                {
+                    Assert.Single(ipam.Release($"r{round}-{i}", "eth0"));
+                }
+            }
+        }
+
+        Assert.True(store.Index.CompactionCount > 0);
+        Assert.Equal(1, store.Index.RebuildCount); // the first operation built it; it was trusted ever since
+        Assert.True(new FileInfo(store.IndexPath).Length < 2 * LeaseIndex.CompactAbove);
+        Assert.Equal(40, store.GetLeases().Count);
+        for (int round = 0; round < 40; round++)
+        {
+            Assert.Single(ipam.Find($"r{round}-{round % 20}", "eth0"));
+        }
+
+        // A fresh instance (a new process) trusts the compacted file as it is.
+        using var next = new DiskIpamStore(dir.Path, "net1");
+        Assert.Single(next.FindByOwner("r5-5", "eth0"));
+        Assert.Equal(0, next.Index.RebuildCount);
+    }
+
+    [Fact]
+    public void Owners_written_by_others_with_white_space_are_not_indexed_but_still_collected()
+    {
+        using var dir = new TempDir();
+        Directory.CreateDirectory(dir.Net());
+        File.WriteAllText(Path.Combine(dir.Net(), "10.10.0.5"), "a b\r\neth0");
+        using var store = new DiskIpamStore(dir.Path, "net1");
+        var ipam = new HostLocalIpam(store, [Set(Range("10.10.0.0/24"))]);
+        Assert.Equal("10.10.0.2", ipam.Allocate("c1", "eth0")[0].Address.ToString());
+        Assert.Single(File.ReadAllLines(store.IndexPath), l => l.StartsWith('+'));
+        Assert.Equal(Ip("10.10.0.5"), Assert.Single(ipam.CollectGarbage([new LeaseOwner("c1", "eth0")])).Address);
     }
 
     [Fact]
@@ -358,7 +518,8 @@ public class DiskStoreTests
         Assert.Equal(Threads * PerThread, results.Distinct().Count());
         using var check = new DiskIpamStore(dir.Path, "net1");
         Assert.Equal(Threads * PerThread, check.GetLeases().Count);
-        Assert.DoesNotContain(Directory.EnumerateFiles(dir.Net()), f => Path.GetFileName(f).StartsWith('.'));
+        Assert.Equal([LeaseIndex.FileName], Directory.EnumerateFiles(dir.Net()).Select(Path.GetFileName).Where(f => f!.StartsWith('.')));
+        Assert.Equal(Threads * PerThread, File.ReadAllLines(check.IndexPath).Count(l => l.StartsWith('+')));
     }
 
     [Fact]
@@ -435,17 +596,5 @@ public class DiskStoreTests
         Assert.Equal(new LeaseOwner("c1", "eth0"), DiskIpamStore.ParseOwner("c1\r\neth0\n"));
         Assert.Equal(new LeaseOwner("c1", null), DiskIpamStore.ParseOwner(" c1 \n"));
         Assert.Equal("c1\r\neth0", Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(new LeaseOwner("c1", "eth0").ToString())));
-    }
-
-    [Fact]
-    public void Index_entry_names_are_plain_hex_and_long_owners_are_hashed_into_a_distinct_name_space()
-    {
-        string plain = LeaseIndex.EntryName(new LeaseOwner("c1", "eth0"));
-        Assert.Equal(Convert.ToHexStringLower(System.Text.Encoding.UTF8.GetBytes(new LeaseOwner("c1", "eth0").ToString())), plain);
-        string longOwner = LeaseIndex.EntryName(new LeaseOwner(new string('a', 200), "eth0"));
-        Assert.StartsWith("h", longOwner, StringComparison.Ordinal);
-        Assert.Equal(65, longOwner.Length);
-        Assert.True(LeaseIndex.EntryName(new LeaseOwner(new string('a', 112), "eth0")).Length <= 255);
-        Assert.NotEqual(LeaseIndex.EntryName(new LeaseOwner("c1", "eth0")), LeaseIndex.EntryName(new LeaseOwner("c1", "eth1")));
     }
 }

@@ -95,13 +95,42 @@ public class GoInteropTests
         Assert.Equal(0, Go("DEL", dir.Path, "ours1").Exit);
         Assert.Equal(["10.10.0.3", "10.10.0.4", "fd00::3", "fd00::4"], Leases(dir.Net()));
         Assert.Equal(0, Go("DEL", dir.Path, "nobody").Exit);
-        Assert.True(Directory.Exists(Path.Combine(dir.Path, LeaseIndex.DirectoryName, "net1")));
+        Assert.True(File.Exists(Path.Combine(dir.Net(), LeaseIndex.FileName)), "the Go binary leaves our index alone");
 
         using var again = new DiskIpamStore(dir.Path, "net1");
         HostLocalIpam ours = Ours(again);
         Assert.Empty(ours.Find("ours1", "eth0"));
         Assert.Equal(["10.10.0.5/29", "fd00::5/125"], ours.Allocate("ours3", "eth0").Select(a => a.ToString()));
         Assert.Equal(2, ours.Release("go1", "eth0").Count);
+    }
+
+    [Fact]
+    public void Release_after_the_go_binary_touched_the_directory_rebuilds_the_index_once()
+    {
+        using var dir = new TempDir();
+        using var store = new DiskIpamStore(dir.Path, "net1");
+        HostLocalIpam ipam = Ours(store);
+        ipam.Allocate("ours1", "eth0");
+        ipam.Allocate("ours2", "eth0");
+        int before = store.Index.RebuildCount;
+
+        Assert.Equal(0, Go("ADD", dir.Path, "go1").Exit);
+        Assert.Equal(0, Go("DEL", dir.Path, "ours2").Exit); // behind our index's back
+        Assert.Equal(["10.10.0.2", "fd00::2"], ipam.Release("ours1", "eth0").Select(l => l.Address.ToString()).Order());
+        Assert.Equal(before + 1, store.Index.RebuildCount);
+        Assert.Empty(ipam.Release("ours2", "eth0"));
+        Assert.Equal(["10.10.0.4", "fd00::4"], ipam.Release("go1", "eth0").Select(l => l.Address.ToString()).Order());
+        Assert.Equal(before + 1, store.Index.RebuildCount); // trusted again from the rebuild on
+        Assert.Empty(Leases(dir.Net()));
+        Assert.DoesNotContain(File.ReadAllLines(store.IndexPath), l => l.StartsWith('+'));
+
+        // And a fresh process after the Go binary's DEL of a lease it never made.
+        Assert.Equal(["10.10.0.5/29", "fd00::5/125"], Ours(store).Allocate("ours3", "eth0").Select(a => a.ToString()));
+        Assert.Equal(0, Go("DEL", dir.Path, "ours3").Exit);
+        using var next = new DiskIpamStore(dir.Path, "net1");
+        Assert.Empty(Ours(next).Find("ours3", "eth0"));
+        Assert.Equal(1, next.Index.RebuildCount);
+        Assert.Empty(Leases(dir.Net()));
     }
 
     [Fact]
@@ -120,7 +149,8 @@ public class GoInteropTests
 
         string[] Visible(string net) => [.. Directory.EnumerateFileSystemEntries(net).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
         string[] names = Visible(goDir.Net());
-        Assert.Equal(names, Visible(ourDir.Net()));
+        // Every file the reference writes, the same; beside them only our owner index.
+        Assert.Equal([LeaseIndex.FileName, .. names], Visible(ourDir.Net()));
         foreach (string name in names)
         {
             string g = Path.Combine(goDir.Net(), name), o = Path.Combine(ourDir.Net(), name);

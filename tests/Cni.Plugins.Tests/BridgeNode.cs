@@ -78,7 +78,7 @@ internal sealed partial class BridgeNode : IDisposable
     {
         string dir = Path.Combine(DataDir, network);
         return Directory.Exists(dir)
-            ? [.. Directory.GetFiles(dir).Select(Path.GetFileName).Where(f => f != "lock" && !f!.StartsWith("last_reserved_ip", StringComparison.Ordinal)).Order()!]
+            ? [.. Directory.GetFiles(dir).Select(Path.GetFileName).Where(f => f != "lock" && !f!.StartsWith("last_reserved_ip", StringComparison.Ordinal) && !f.StartsWith('.')).Order()!]
             : [];
     }
 

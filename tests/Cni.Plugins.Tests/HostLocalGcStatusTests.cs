@@ -48,7 +48,7 @@ public class HostLocalGcStatusTests
         // An empty list means no attachment is valid: everything goes, the store's own files stay.
         gc = Gc(dir.Path, ipam, "[]");
         Assert.True(gc.ExitCode == 0, gc.ToString());
-        Assert.Equal(["last_reserved_ip.0", "last_reserved_ip.1", "lock"], Files(net));
+        Assert.Equal([IndexFile, "last_reserved_ip.0", "last_reserved_ip.1", "lock"], Files(net));
     }
 
     [Fact]

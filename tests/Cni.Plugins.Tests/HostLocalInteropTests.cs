@@ -64,7 +64,7 @@ public class HostLocalInteropTests
         Assert.Equal("10.41.0.12/24", V4Of(Run(second, "ADD", Cfg(dir.Path), "c0")));
         Assert.Equal(0, Run(first, "DEL", Cfg(dir.Path), "c0").ExitCode);
         Assert.Empty(Leases(net));
-        Assert.Equal(["last_reserved_ip.0", "last_reserved_ip.1", "lock"], Directory.GetFiles(net).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal([IndexFile, "last_reserved_ip.0", "last_reserved_ip.1", "lock"], Directory.GetFiles(net).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -100,9 +100,9 @@ public class HostLocalInteropTests
         JsonNode result = JsonNode.Parse(add.Stdout)!;
         Assert.Equal("10.42.0.2/24", result["ips"]![0]!["address"]!.GetValue<string>());
 
-        // The lease is ours: our owner index exists beside the network directory (the reference keeps none).
+        // The lease is ours: our owner index exists in the network directory (the reference keeps none).
         Assert.Equal("chainctr\r\neth0", File.ReadAllText(Path.Combine(dir.Network("hlchain"), "10.42.0.2")));
-        Assert.True(Directory.Exists(Path.Combine(dir.Path, ".cni-ipam-index", "hlchain")), "our host-local served the delegation");
+        Assert.True(File.Exists(Path.Combine(dir.Network("hlchain"), IndexFile)), "our host-local served the delegation");
 
         // The kernel's view: the pod has the address, the node's bridge the gateway.
         string podAddrs = pod.Ip("-j", "addr", "show", "eth0");

@@ -38,6 +38,9 @@ internal static class HostLocalKit
 {
     public const string NetName = "hlnet";
 
+    /// <summary>Our owner index, one file inside the network directory (the reference keeps none).</summary>
+    public const string IndexFile = ".cni-ipam-index";
+
     public static TheoryData<string> AllGoVersions => new("0.1.0", "0.2.0", "0.3.0", "0.3.1", "0.4.0", "1.0.0");
 
     public static string Ours => RepoPaths.OurPlugin("host-local");
@@ -72,8 +75,9 @@ internal static class HostLocalKit
     }
 
     /// <summary>
-    /// Every entry of a network directory: name, mode and content, sorted. Ours keeps its owner index
-    /// beside the network directory, so the network directories of both binaries compare equal.
+    /// Every entry of a network directory: name, mode and content, sorted, but for our owner index
+    /// (<see cref="IndexFile"/>, which the reference does not keep), so the network directories of both
+    /// binaries compare equal.
     /// </summary>
     public static string Snapshot(string networkDir)
     {
@@ -84,7 +88,7 @@ internal static class HostLocalKit
 
         var sb = new StringBuilder();
         sb.Append("dir ").Append(Convert.ToString((int)File.GetUnixFileMode(networkDir), 8)).Append('\n');
-        foreach (string path in Directory.GetFileSystemEntries(networkDir).Order(StringComparer.Ordinal))
+        foreach (string path in Directory.GetFileSystemEntries(networkDir).Where(p => System.IO.Path.GetFileName(p) != IndexFile).Order(StringComparer.Ordinal))
         {
             string mode = Convert.ToString((int)File.GetUnixFileMode(path), 8);
             string content = File.Exists(path) ? File.ReadAllText(path).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal) : "<dir>";

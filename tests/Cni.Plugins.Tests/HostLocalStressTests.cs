@@ -85,7 +85,7 @@ public partial class HostLocalStressTests
 
         var dels = RunAtOnce("DEL", ids, config);
         Assert.All(dels, r => Assert.True(r.Exit == 0, r.Stdout));
-        Assert.Equal(["last_reserved_ip.0", "lock"], Directory.GetFiles(dir.Network("conc")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        Assert.Equal([IndexFile, "last_reserved_ip.0", "lock"], Directory.GetFiles(dir.Network("conc")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [GeneratedRegex(@"^kill\d+\r\neth0$")]
@@ -125,7 +125,9 @@ public partial class HostLocalStressTests
     private static void AssertOnlyStoreFiles(string net, string when)
     {
         string[] left = [.. Directory.GetFileSystemEntries(net).Select(Path.GetFileName).Order(StringComparer.Ordinal)!];
-        Assert.All(left, f => Assert.True(f is "lock" || f!.StartsWith("last_reserved_ip.", StringComparison.Ordinal), $"{when}, left behind: {string.Join(", ", left)}"));
+        Assert.All(left, f => Assert.True(f is "lock" or IndexFile || f!.StartsWith("last_reserved_ip.", StringComparison.Ordinal), $"{when}, left behind: {string.Join(", ", left)}"));
+        Assert.Contains(IndexFile, left); // and it lists no lease any more
+        Assert.DoesNotContain(File.ReadAllLines(Path.Combine(net, IndexFile)), l => l.StartsWith('+'));
     }
 
     private static void KillRounds(string config, string net, Random random, ref int killed)

@@ -360,7 +360,7 @@ internal sealed class FlannelNode
     {
         string dir = Path.Combine(IpamDataDir, TwoNodeFlannel.NetworkName);
         return Directory.Exists(dir)
-            ? [.. Directory.GetFiles(dir).Select(Path.GetFileName).Where(f => f != "lock" && !f!.StartsWith("last_reserved_ip", StringComparison.Ordinal)).Order()!]
+            ? [.. Directory.GetFiles(dir).Select(Path.GetFileName).Where(f => f != "lock" && !f!.StartsWith("last_reserved_ip", StringComparison.Ordinal) && !f.StartsWith('.')).Order()!]
             : [];
     }
 }
