@@ -40,7 +40,7 @@ install() {
   local backup=$dir/$backup_name
   manifest=$backup/manifest
   mkdir -p "$backup"
-  touch "$manifest"
+  [ -f "$manifest" ] || : >"$manifest"
   local replaced=() added=()
   for name in cni-plugins $names; do
     local target=$dir/$name
