@@ -71,9 +71,11 @@ public sealed partial class MultiCallTests
         string version = typeof(MultiCallTests).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()!.InformationalVersion.Split('+')[0];
         Assert.Matches(@"^\d+\.\d+\.\d+", version);
         ICniPlugin[] plugins = [new BridgePlugin(), new HostLocalPlugin(), new LoopbackPlugin(), new FlannelPlugin()];
-        Assert.Equal(
-            new[] { "bridge", "host-local", "loopback", "flannel" }.Select(n => $"CNI {n} plugin (Cni.Libraries {version}+{commit})"),
-            plugins.Select(p => p.Info.About));
+        string[] expected = [.. new[] { "bridge", "host-local", "loopback", "flannel" }.Select(n => $"CNI {n} plugin (Cni.Libraries {version}+{commit})")];
+        string[] actual = [.. plugins.Select(p => p.Info.About)];
+        Assert.True(
+            expected.SequenceEqual(actual),
+            $"about texts [{string.Join("; ", actual)}], expected the version {version} and HEAD {commit}: a build older than HEAD (rebuild), or the text is wrong");
     }
 
     [Theory]
