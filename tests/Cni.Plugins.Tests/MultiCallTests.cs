@@ -204,6 +204,48 @@ public sealed partial class MultiCallTests
         }
     }
 
+    [Fact]
+    public void Flannel_bridge_and_host_local_all_in_process_match_the_standalone_chain()
+    {
+        Requires.Root();
+        string strace = StraceOrSkip();
+        using var alone = new BridgeNode("fsa", RepoPaths.OurPlugin("host-local"));
+        using var multi = new BridgeNode("fmc", Path.GetFullPath(Multi("cni-plugins")));
+        File.CreateSymbolicLink(Path.Combine(alone.PluginPath, "bridge"), RepoPaths.OurPlugin("bridge"));
+        File.CreateSymbolicLink(Path.Combine(multi.PluginPath, "bridge"), Path.GetFullPath(Multi("cni-plugins")));
+        using var kitAlone = new FlannelKit();
+        using var kitMulti = new FlannelKit();
+        TestNetns podAlone = alone.Pod(), podMulti = multi.Pod();
+        string cfgAlone = kitAlone.Config("1.0.0", $"\"ipam\":{{\"dataDir\":\"{alone.DataDir}\"}}");
+        string cfgMulti = kitMulti.Config("1.0.0", $"\"ipam\":{{\"dataDir\":\"{multi.DataDir}\"}}");
+        string flannelAlone = RepoPaths.OurPlugin("flannel"), flannelMulti = Path.GetFullPath(Multi("flannel"));
+
+        foreach (string verb in new[] { "ADD", "DEL" })
+        {
+            (ProcessResult r1, string[] p1) = Executed(strace, alone, flannelAlone, verb, podAlone.Path, cfgAlone);
+            (ProcessResult r2, string[] p2) = Executed(strace, multi, flannelMulti, verb, podMulti.Path, cfgMulti);
+            Assert.True(r1.ExitCode == 0, r1.ToString());
+            Assert.True(r2.ExitCode == 0, r2.ToString());
+            Assert.Equal(["ip", "flannel", "bridge", "host-local"], p1.Where(p => p is not ("iptables" or "nft" or "iptables-nft" or "xtables-nft-multi")));
+            Assert.Equal(["ip", "flannel"], p2.Where(p => p is not ("iptables" or "nft" or "iptables-nft" or "xtables-nft-multi")));
+            Assert.Equal(r1.Stdout.Length == 0 ? "" : BridgeNode.Comparable(r1.Stdout, "1.0.0"), r2.Stdout.Length == 0 ? "" : BridgeNode.Comparable(r2.Stdout, "1.0.0"));
+            Assert.Equal(
+                r1.Stderr.Replace(alone.Root, "<node>", StringComparison.Ordinal).Replace(kitAlone.Root, "<kit>", StringComparison.Ordinal),
+                r2.Stderr.Replace(multi.Root, "<node>", StringComparison.Ordinal).Replace(kitMulti.Root, "<kit>", StringComparison.Ordinal));
+            Assert.Equal(
+                File.Exists(kitAlone.Saved()) ? File.ReadAllText(kitAlone.Saved()).Replace(alone.DataDir, "<data>", StringComparison.Ordinal) : null,
+                File.Exists(kitMulti.Saved()) ? File.ReadAllText(kitMulti.Saved()).Replace(multi.DataDir, "<data>", StringComparison.Ordinal) : null);
+            Assert.Equal(
+                alone.Leases("cbr0").Select(f => f + "=" + File.ReadAllText(Path.Combine(alone.DataDir, "cbr0", f))),
+                multi.Leases("cbr0").Select(f => f + "=" + File.ReadAllText(Path.Combine(multi.DataDir, "cbr0", f))));
+            Assert.Equal(
+                BridgeNode.LinkNames(alone.Node).Select(n => n.StartsWith("veth", StringComparison.Ordinal) ? "veth" : n),
+                BridgeNode.LinkNames(multi.Node).Select(n => n.StartsWith("veth", StringComparison.Ordinal) ? "veth" : n));
+        }
+
+        Assert.Empty(multi.Leases("cbr0"));
+    }
+
     private static string StraceOrSkip()
     {
         const string strace = "/usr/bin/strace";
@@ -218,18 +260,25 @@ public sealed partial class MultiCallTests
     /// <summary>Runs the plugin in the node under strace and counts the execve calls of a host-local.</summary>
     private static (ProcessResult Result, int HostLocalExecs) Traced(string strace, BridgeNode node, string plugin, string command, string netns, string config)
     {
+        (ProcessResult r, string[] programs) = Executed(strace, node, plugin, command, netns, config);
+        return (r, programs.Count(p => p == "host-local"));
+    }
+
+    /// <summary>Runs the plugin in the node under strace: what it printed, and the name of every program executed (ip's included).</summary>
+    private static (ProcessResult Result, string[] Programs) Executed(string strace, BridgeNode node, string plugin, string command, string netns, string config)
+    {
         string trace = Path.Combine(node.Root, "trace-" + Guid.NewGuid().ToString("N"));
         Dictionary<string, string?> env = PluginRunner.Env(command, netns, cniPath: node.PluginPath);
         ProcessResult r = Processes.Run(strace, env, config, ["-f", "-qq", "-e", "trace=execve", "-o", trace, "ip", "netns", "exec", node.Node.Name, plugin]);
-        int execs = File.ReadAllLines(trace).Count(l => HostLocalExec().IsMatch(l));
+        string[] programs = [.. File.ReadAllLines(trace).Select(l => ExecPath().Match(l)).Where(m => m.Success).Select(m => Path.GetFileName(m.Groups[1].Value))];
         File.Delete(trace);
-        return (r, execs);
+        return (r, programs);
     }
 
     /// <summary>Every lease file's name and content, in order (the lock and last-reserved files aside).</summary>
     private static string[] LeaseFiles(BridgeNode node) =>
         [.. node.Leases().Select(f => f + "=" + File.ReadAllText(Path.Combine(node.DataDir, "brtest", f)))];
 
-    [GeneratedRegex("execve\\(\"[^\"]*/host-local\"")]
-    private static partial Regex HostLocalExec();
+    [GeneratedRegex("execve\\(\"([^\"]*)\", .*= 0$")]
+    private static partial Regex ExecPath();
 }
