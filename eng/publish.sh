@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Publishes every NativeAOT program of the repository with warnings as errors:
 #   artifacts/cni-bin/<executable>   our plugins (and the sample), ready to use as CNI_PATH
+#   artifacts/cni-multi/             the multi-call binary cni-plugins and its links (bridge -> cni-plugins, ...),
+#                                    the layout eng/install-node.sh installs; also usable as CNI_PATH
 #   artifacts/aot/<Project>/         other NativeAOT programs (smoke tests)
 # A trim or AOT warning fails the publish, and so the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=artifacts/cni-bin
-mkdir -p "$bin" artifacts/aot
+multi=artifacts/cni-multi
+mkdir -p "$bin" "$multi" artifacts/aot
 status=0
 
 publish() { # project-file output-dir
@@ -26,8 +29,20 @@ publish() { # project-file output-dir
 for proj in src/Plugins/Programs/*/*.csproj samples/*/*.csproj; do
   [ -f "$proj" ] || continue
   grep -q '<PublishAot>true</PublishAot>\|src/Plugins/Programs' <<<"$proj $(cat "$proj")" || continue
-  out=artifacts/publish-tmp/$(basename "$proj" .csproj)
+  name=$(basename "$proj" .csproj)
+  out=artifacts/publish-tmp/$name
   publish "$proj" "$out"
+  if [ "$name" = cni-plugins ]; then
+    # The multi-call binary: beside its links, not among the standalone binaries. The names of the links
+    # are the ones it holds, as it lists them itself when started under its own name.
+    if [ -f "$out/cni-plugins" ]; then
+      cp "$out/cni-plugins" "$multi/"
+      for link in $(eng/install-node.sh --list "$multi/cni-plugins"); do
+        ln -sfn cni-plugins "$multi/$link"
+      done
+    fi
+    continue
+  fi
   for f in "$out"/*; do
     [ -x "$f" ] && [ -f "$f" ] && [[ "$f" != *.dbg && "$f" != *.so ]] && cp "$f" "$bin/"
   done

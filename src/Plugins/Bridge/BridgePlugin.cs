@@ -16,7 +16,7 @@ namespace Cni.Plugins.Bridge;
 /// </remarks>
 internal sealed class BridgePlugin : ICniPlugin
 {
-    public PluginInfo Info { get; } = new("CNI bridge plugin (Cni.Libraries)", CniVersion.All);
+    public PluginInfo Info { get; } = new(BuildInfo.About("bridge"), CniVersion.All);
 
     public CniResult Add(AddRequest request)
     {

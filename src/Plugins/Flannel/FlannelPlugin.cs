@@ -21,7 +21,7 @@ namespace Cni.Plugins.Flannel;
 /// </remarks>
 internal sealed class FlannelPlugin : ICniPlugin
 {
-    public PluginInfo Info { get; } = new("CNI flannel plugin (Cni.Libraries)", CniVersion.All);
+    public PluginInfo Info { get; } = new(BuildInfo.About("flannel"), CniVersion.All);
 
     public CniResult Add(AddRequest request)
     {

@@ -12,7 +12,7 @@ namespace Cni.Plugins.HostLocal;
 /// </summary>
 internal sealed class HostLocalPlugin : ICniPlugin
 {
-    public PluginInfo Info { get; } = new("CNI host-local plugin (Cni.Libraries)", CniVersion.All);
+    public PluginInfo Info { get; } = new(BuildInfo.About("host-local"), CniVersion.All);
 
     public CniResult Add(AddRequest request)
     {

@@ -11,7 +11,7 @@ namespace Cni.Plugins.Loopback;
 /// </summary>
 internal sealed class LoopbackPlugin : ICniPlugin
 {
-    public PluginInfo Info { get; } = new("CNI loopback plugin (Cni.Libraries)", CniVersion.All);
+    public PluginInfo Info { get; } = new(BuildInfo.About("loopback"), CniVersion.All);
 
     public CniResult Add(AddRequest request)
     {

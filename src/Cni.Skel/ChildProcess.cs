@@ -1,0 +1,408 @@
+using System.ComponentModel;
+using System.Runtime.InteropServices;
+using System.Text;
+using Tmds.Linux;
+
+namespace Cni.Skel;
+
+/// <summary>
+/// Runs one program to completion on the calling thread: <c>posix_spawn</c> with pipes on its stdin,
+/// stdout and stderr, one <c>poll</c> loop that writes stdin and drains both outputs (so neither side
+/// waits for the other, whatever the sizes), and <c>waitpid</c> for its exit. No thread, no SIGCHLD
+/// handler, no <c>System.Diagnostics.Process</c>.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The child gets exactly the given environment, <c>argv[0]</c> = the path, the calling thread's network
+/// namespace and signal mask, and <c>SIGPIPE</c> back at its default (the .NET runtime ignores it in
+/// this process). Every descriptor of ours is close-on-exec; descriptors this process inherited without
+/// it are closed in the child too where the C library can (<c>posix_spawn_file_actions_addclosefrom_np</c>,
+/// glibc 2.34), so the child holds fds 0, 1 and 2 only.
+/// </para>
+/// <para>
+/// glibc's <c>posix_spawn</c> reports a failed <c>execve</c> as its return value; that error (ENOENT,
+/// EACCES, ETXTBSY, ...) is raised as a <see cref="Win32Exception"/> with the errno as its
+/// <see cref="Win32Exception.NativeErrorCode"/>, before anything is written.
+/// </para>
+/// </remarks>
+internal static unsafe partial class ChildProcess
+{
+    // <spawn.h> (glibc, every Linux architecture).
+    private const short PosixSpawnSetSigDef = 0x04;
+
+    // <fcntl.h> / <poll.h> / <signal.h> on Linux.
+    private const int FSetFl = 4;
+    private const int SigPipe = 13;
+    private const short PollIn = 0x001;
+    private const short PollOut = 0x004;
+
+    // Opaque glibc objects, over-allocated: posix_spawn_file_actions_t is 80 bytes and posix_spawnattr_t
+    // 336 on 64-bit glibc, sigset_t 128.
+    private const int FileActionsWords = 32;
+    private const int AttrWords = 96;
+    private const int SigSetWords = 32;
+
+    private static nint s_closeFrom = -1;
+
+    /// <summary>What a run gave: the exit code (128 + the signal's number if a signal ended it) and the two outputs.</summary>
+    internal readonly record struct Result(int ExitCode, byte[] Stdout, byte[] Stderr);
+
+    /// <summary>Runs the program and waits for it.</summary>
+    /// <exception cref="Win32Exception">It could not be started (the errno of the spawn, e.g. ETXTBSY).</exception>
+    /// <exception cref="IOException">A pipe or wait failed.</exception>
+    public static Result Run(string path, IReadOnlyDictionary<string, string> environment, ReadOnlySpan<byte> stdin)
+    {
+        int* input = stackalloc int[2];
+        int* output = stackalloc int[2];
+        int* error = stackalloc int[2];
+        input[0] = input[1] = output[0] = output[1] = error[0] = error[1] = -1;
+        try
+        {
+            if (Pipe(input) != 0 || Pipe(output) != 0 || Pipe(error) != 0)
+            {
+                throw Failure("pipe2");
+            }
+
+            int pid = Spawn(path, environment, input[0], output[1], error[1]);
+            Close(ref input[0]);
+            Close(ref output[1]);
+            Close(ref error[1]);
+            byte[] stdout = [];
+            byte[] stderr = [];
+            int status;
+            try
+            {
+                (stdout, stderr) = Exchange(ref input[1], ref output[0], ref error[0], stdin);
+            }
+            finally
+            {
+                // Reaped even when the exchange failed, so no zombie is left behind.
+                Close(ref input[1]);
+                Close(ref output[0]);
+                Close(ref error[0]);
+                status = Wait(pid);
+            }
+
+            return new Result(ExitCode(status), stdout, stderr);
+        }
+        finally
+        {
+            for (int i = 0; i < 2; i++)
+            {
+                Close(ref input[i]);
+                Close(ref output[i]);
+                Close(ref error[i]);
+            }
+        }
+    }
+
+    private static int Pipe(int* fds) => LibC.pipe2(fds, LibC.O_CLOEXEC);
+
+    private static int Spawn(string path, IReadOnlyDictionary<string, string> environment, int stdin, int stdout, int stderr)
+    {
+        long* actions = stackalloc long[FileActionsWords];
+        long* attr = stackalloc long[AttrWords];
+        long* sigDefault = stackalloc long[SigSetWords];
+        byte* block = BuildStrings(path, environment, out byte** argv, out byte** envp);
+        try
+        {
+            Check(posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
+            Check(posix_spawnattr_init(attr), "posix_spawnattr_init");
+            try
+            {
+                // dup2 onto 0, 1 and 2 clears close-on-exec on the copies; the pipes' own ends are closed by exec.
+                Check(posix_spawn_file_actions_adddup2(actions, stdin, 0), "posix_spawn_file_actions_adddup2");
+                Check(posix_spawn_file_actions_adddup2(actions, stdout, 1), "posix_spawn_file_actions_adddup2");
+                Check(posix_spawn_file_actions_adddup2(actions, stderr, 2), "posix_spawn_file_actions_adddup2");
+                nint closeFrom = CloseFrom();
+                if (closeFrom != 0)
+                {
+                    Check(((delegate* unmanaged<long*, int, int>)closeFrom)(actions, 3), "posix_spawn_file_actions_addclosefrom_np");
+                }
+
+                Check(sigemptyset(sigDefault), "sigemptyset");
+                Check(sigaddset(sigDefault, SigPipe), "sigaddset");
+                Check(posix_spawnattr_setsigdefault(attr, sigDefault), "posix_spawnattr_setsigdefault");
+                Check(posix_spawnattr_setflags(attr, PosixSpawnSetSigDef), "posix_spawnattr_setflags");
+                int pid;
+                int rc = posix_spawn(&pid, argv[0], actions, attr, argv, envp);
+                if (rc != 0)
+                {
+                    throw new Win32Exception(rc);
+                }
+
+                return pid;
+            }
+            finally
+            {
+                _ = posix_spawnattr_destroy(attr);
+                _ = posix_spawn_file_actions_destroy(actions);
+            }
+        }
+        finally
+        {
+            NativeMemory.Free(block);
+        }
+    }
+
+    /// <summary>argv (the path alone) and envp (<c>KEY=VALUE</c>), NUL-terminated UTF-8, with their pointer arrays, in one block.</summary>
+    private static byte* BuildStrings(string path, IReadOnlyDictionary<string, string> environment, out byte** argv, out byte** envp)
+    {
+        int pointers = 2 + environment.Count + 1;
+        nuint size = (nuint)(pointers * sizeof(byte*)) + (nuint)Encoding.UTF8.GetByteCount(path) + 1;
+        foreach ((string key, string value) in environment)
+        {
+            size += (nuint)(Encoding.UTF8.GetByteCount(key) + 1 + Encoding.UTF8.GetByteCount(value) + 1);
+        }
+
+        byte* block = (byte*)NativeMemory.Alloc(size);
+        var table = (byte**)block;
+        byte* text = block + (pointers * sizeof(byte*));
+        byte* end = block + size;
+        table[0] = text;
+        text = Append(text, end, path, null);
+        table[1] = null;
+        int i = 2;
+        foreach ((string key, string value) in environment)
+        {
+            table[i++] = text;
+            text = Append(text, end, key, value);
+        }
+
+        table[i] = null;
+        argv = table;
+        envp = table + 2;
+        return block;
+    }
+
+    private static byte* Append(byte* at, byte* end, string first, string? second)
+    {
+        at += Encoding.UTF8.GetBytes(first, new Span<byte>(at, (int)(end - at)));
+        if (second is not null)
+        {
+            *at++ = (byte)'=';
+            at += Encoding.UTF8.GetBytes(second, new Span<byte>(at, (int)(end - at)));
+        }
+
+        *at++ = 0;
+        return at;
+    }
+
+    /// <summary>Writes stdin and reads stdout and stderr until all three are done, whichever the child serves first.</summary>
+    private static (byte[] Stdout, byte[] Stderr) Exchange(ref int input, ref int output, ref int error, ReadOnlySpan<byte> stdin)
+    {
+        var stdout = new Sink(4096);
+        var stderr = new Sink(256);
+        int written = 0;
+        if (stdin.IsEmpty)
+        {
+            Close(ref input);
+        }
+        else if (fcntl(input, FSetFl, LibC.O_NONBLOCK) != 0)
+        {
+            throw Failure("fcntl(O_NONBLOCK)");
+        }
+
+        PollFd* fds = stackalloc PollFd[3];
+        fixed (byte* data = stdin)
+        {
+            while (input >= 0 || output >= 0 || error >= 0)
+            {
+                int n = 0;
+                if (input >= 0)
+                {
+                    fds[n++] = new PollFd { Fd = input, Events = PollOut };
+                }
+
+                if (output >= 0)
+                {
+                    fds[n++] = new PollFd { Fd = output, Events = PollIn };
+                }
+
+                if (error >= 0)
+                {
+                    fds[n++] = new PollFd { Fd = error, Events = PollIn };
+                }
+
+                if (poll(fds, (ulong)n, -1) < 0)
+                {
+                    if (Marshal.GetLastPInvokeError() == LibC.EINTR)
+                    {
+                        continue;
+                    }
+
+                    throw Failure("poll");
+                }
+
+                for (int i = 0; i < n; i++)
+                {
+                    if (fds[i].Revents == 0)
+                    {
+                        continue;
+                    }
+
+                    int fd = fds[i].Fd;
+                    if (fd == input)
+                    {
+                        long w = LibC.write(input, data + written, stdin.Length - written);
+                        int errno = w < 0 ? Marshal.GetLastPInvokeError() : 0;
+                        if (w > 0)
+                        {
+                            written += (int)w;
+                        }
+
+                        // EPIPE: the child closed its stdin without reading it all; its exit status says what happened.
+                        if (written == stdin.Length || (w < 0 && !Transient(errno)))
+                        {
+                            Close(ref input);
+                        }
+                    }
+                    else if (fd == output)
+                    {
+                        stdout.ReadFrom(ref output);
+                    }
+                    else
+                    {
+                        stderr.ReadFrom(ref error);
+                    }
+                }
+            }
+        }
+
+        return (stdout.ToArray(), stderr.ToArray());
+    }
+
+    private static int Wait(int pid)
+    {
+        int status;
+        while (waitpid(pid, &status, 0) < 0)
+        {
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno != LibC.EINTR)
+            {
+                throw new IOException($"waitpid({pid}) failed: {Marshal.GetPInvokeErrorMessage(errno)}");
+            }
+        }
+
+        return status;
+    }
+
+    /// <summary>The shell's convention, which <c>System.Diagnostics.Process</c> follows too: the exit status, or 128 + the signal.</summary>
+    private static int ExitCode(int status) => (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
+
+    private static bool Transient(int errno) => errno == LibC.EINTR || errno == LibC.EAGAIN;
+
+    private static void Close(ref int fd)
+    {
+        if (fd >= 0)
+        {
+            _ = LibC.close(fd);
+            fd = -1;
+        }
+    }
+
+    private static void Check(int rc, string call)
+    {
+        if (rc != 0)
+        {
+            throw new IOException($"{call} failed: {Marshal.GetPInvokeErrorMessage(rc)}");
+        }
+    }
+
+    private static IOException Failure(string call) =>
+        new($"{call} failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+
+    /// <summary>glibc's <c>posix_spawn_file_actions_addclosefrom_np</c> (2.34 and later), or 0 where the C library has none.</summary>
+    private static nint CloseFrom()
+    {
+        nint fn = Volatile.Read(ref s_closeFrom);
+        if (fn == -1)
+        {
+            fn = NativeLibrary.TryLoad("libc.so.6", out nint libc)
+                && NativeLibrary.TryGetExport(libc, "posix_spawn_file_actions_addclosefrom_np", out nint export) ? export : 0;
+            Volatile.Write(ref s_closeFrom, fn);
+        }
+
+        return fn;
+    }
+
+    /// <summary>A growing buffer filled by <c>read</c>.</summary>
+    private struct Sink(int capacity)
+    {
+        private byte[] _data = new byte[capacity];
+        private int _length;
+
+        /// <summary>Reads what is there; closes the descriptor at end of file or on an error.</summary>
+        public void ReadFrom(ref int fd)
+        {
+            if (_length == _data.Length)
+            {
+                Array.Resize(ref _data, _data.Length * 2);
+            }
+
+            long n;
+            fixed (byte* p = _data)
+            {
+                n = LibC.read(fd, p + _length, _data.Length - _length);
+            }
+
+            if (n > 0)
+            {
+                _length += (int)n;
+            }
+            else if (n == 0 || !Transient(Marshal.GetLastPInvokeError()))
+            {
+                Close(ref fd);
+            }
+        }
+
+        public readonly byte[] ToArray() => _data.AsSpan(0, _length).ToArray();
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollFd
+    {
+        public int Fd;
+        public short Events;
+        public short Revents;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int poll(PollFd* fds, ulong nfds, int timeout);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int waitpid(int pid, int* status, int options);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int fcntl(int fd, int cmd, int arg);
+
+    [LibraryImport("libc")]
+    private static partial int posix_spawn(int* pid, byte* path, long* fileActions, long* attr, byte** argv, byte** envp);
+
+    [LibraryImport("libc")]
+    private static partial int posix_spawn_file_actions_init(long* fileActions);
+
+    [LibraryImport("libc")]
+    private static partial int posix_spawn_file_actions_destroy(long* fileActions);
+
+    [LibraryImport("libc")]
+    private static partial int posix_spawn_file_actions_adddup2(long* fileActions, int fd, int newFd);
+
+    [LibraryImport("libc")]
+    private static partial int posix_spawnattr_init(long* attr);
+
+    [LibraryImport("libc")]
+    private static partial int posix_spawnattr_destroy(long* attr);
+
+    [LibraryImport("libc")]
+    private static partial int posix_spawnattr_setflags(long* attr, short flags);
+
+    [LibraryImport("libc")]
+    private static partial int posix_spawnattr_setsigdefault(long* attr, long* sigDefault);
+
+    [LibraryImport("libc")]
+    private static partial int sigemptyset(long* set);
+
+    [LibraryImport("libc")]
+    private static partial int sigaddset(long* set, int signal);
+}
