@@ -10,9 +10,11 @@ namespace Cni.Plugins.Bridge;
 /// the gateway addresses on the bridge. It runs in the node's namespace (the one it is started in).
 /// </summary>
 /// <remarks>
-/// ADD undoes everything it made when a later step fails: the IPAM allocation is released and the
-/// veth pair is deleted. DEL succeeds when the namespace, the interface or the lease is already gone,
-/// and always runs IPAM DEL. The bridge itself is shared by every container and is never deleted.
+/// ADD undoes everything it made when a later step fails: the masquerade and spoof-check rules are
+/// removed, the IPAM allocation is released and the veth pair is deleted. DEL succeeds when the
+/// namespace, the interface or the lease is already gone, always runs IPAM DEL, and always removes the
+/// attachment's rules (<see cref="AttachmentRules"/>), also when the namespace is gone. The bridge
+/// itself is shared by every container and is never deleted. No process is started but the IPAM plugin.
 /// </remarks>
 internal sealed class BridgePlugin : ICniPlugin
 {
@@ -43,12 +45,19 @@ internal sealed class BridgePlugin : ICniPlugin
         bool success = false;
         Link? hostVeth = null;
         bool ipamAllocated = false;
+        bool rulesMade = false;
         try
         {
             VethPair veth = VethPair.Create(node, pod, podLinks, request.IfName, config.Mtu, config.ContainerMac);
             hostVeth = veth.Host;
             Link container = veth.Container;
             NodeSide.AttachPort(node, hostVeth, bridge, config);
+            if (config.MacSpoofCheck)
+            {
+                // Before IPAM, as the reference: the port never forwards a frame from another MAC.
+                rulesMade = true;
+                AttachmentRules.SetUpSpoofCheck(hostVeth.Name, container.MacAddress, request.ContainerId, request.IfName);
+            }
 
             var result = new CniResult
             {
@@ -88,6 +97,12 @@ internal sealed class BridgePlugin : ICniPlugin
 
                     Forwarding.EnableFor(gateways.Select(g => g.Address));
                 }
+
+                if (config.IpMasq)
+                {
+                    rulesMade = true;
+                    AttachmentRules.SetUpMasquerade(config.NetworkName, request.IfName, request.ContainerId, result.Ips.Select(ip => ip.Address));
+                }
             }
             else if (!config.DisableContainerInterface)
             {
@@ -113,7 +128,7 @@ internal sealed class BridgePlugin : ICniPlugin
         {
             if (!success)
             {
-                Rollback(request, config, node, hostVeth, ipamAllocated);
+                Rollback(request, config, node, hostVeth, ipamAllocated, rulesMade);
             }
         }
     }
@@ -148,9 +163,24 @@ internal sealed class BridgePlugin : ICniPlugin
             request.Delegate.Delete(ipamType);
         }
 
-        if (linkFailure is not null)
+        // The attachment's rules go whether or not the namespace is still there (the reference leaks them
+        // when it is gone), by their names alone: no address has to be read from the pod.
+        CniException? rulesFailure = null;
+        if (config.IpMasq || config.MacSpoofCheck)
         {
-            throw linkFailure;
+            try
+            {
+                AttachmentRules.TearDown(config.NetworkName, request.ContainerId, request.IfName, config.IpMasq, config.MacSpoofCheck, request.Log);
+            }
+            catch (CniException e)
+            {
+                rulesFailure = e;
+            }
+        }
+
+        if ((linkFailure ?? rulesFailure) is CniException failure)
+        {
+            throw failure;
         }
     }
 
@@ -166,7 +196,17 @@ internal sealed class BridgePlugin : ICniPlugin
         CniResult prev = request.PrevResult ?? throw new CniException(CniErrorCode.Internal, "Required prevResult missing");
         using RtnlSocket podLinks = RtnlSocket.OpenIn(pod);
         using RtnlSocket node = RtnlSocket.Open();
-        BridgeCheck.Run(node, pod, podLinks, prev, config, request.IfName);
+        Link hostVeth = BridgeCheck.Run(node, pod, podLinks, prev, config, request.IfName);
+        if (config.MacSpoofCheck)
+        {
+            Link container = podLinks.GetLink(request.IfName);
+            AttachmentRules.VerifySpoofCheck(hostVeth.Name, container.MacAddress, request.ContainerId, request.IfName);
+        }
+
+        if (config.IpMasq)
+        {
+            AttachmentRules.VerifyMasquerade(config.NetworkName, request.IfName, request.ContainerId, prev.Ips.Select(ip => ip.Address));
+        }
     }
 
     public void Status(StatusRequest request)
@@ -186,9 +226,21 @@ internal sealed class BridgePlugin : ICniPlugin
         }
     }
 
-    private static void Rollback(AddRequest request, BridgeConfig config, RtnlSocket node, Link? hostVeth, bool ipamAllocated)
+    private static void Rollback(AddRequest request, BridgeConfig config, RtnlSocket node, Link? hostVeth, bool ipamAllocated, bool rulesMade)
     {
-        // Reverse order: the lease, then the veth pair (deleting one end deletes both; gone already is fine).
+        // Reverse order: the rules, the lease, then the veth pair (deleting one end deletes both; gone already is fine).
+        try
+        {
+            if (rulesMade)
+            {
+                AttachmentRules.TearDown(config.NetworkName, request.ContainerId, request.IfName, config.IpMasq, config.MacSpoofCheck, request.Log);
+            }
+        }
+        catch (CniException e)
+        {
+            request.Log.WriteLine($"bridge: rollback: removing the attachment's rules failed: {e.Message}");
+        }
+
         try
         {
             if (ipamAllocated)
