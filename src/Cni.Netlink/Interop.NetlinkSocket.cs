@@ -92,10 +92,10 @@ internal static unsafe partial class Interop
         }
     }
 
-    /// <summary>Receives one datagram; with <paramref name="peek"/>, leaves it queued and returns its full size (MSG_PEEK | MSG_TRUNC).</summary>
-    public static long Receive(int fd, Span<byte> buffer, bool peek, out int errno)
+    /// <summary>Receives one datagram; with <paramref name="peek"/>, leaves it queued and returns its full size (MSG_PEEK | MSG_TRUNC); with <paramref name="dontWait"/>, fails with EAGAIN instead of waiting (MSG_DONTWAIT).</summary>
+    public static long Receive(int fd, Span<byte> buffer, bool peek, out int errno, bool dontWait = false)
     {
-        int flags = peek ? MSG_PEEK | MSG_TRUNC : 0;
+        int flags = (peek ? MSG_PEEK | MSG_TRUNC : 0) | (dontWait ? MSG_DONTWAIT : 0);
         fixed (byte* p = buffer)
         {
             long rc = recv(fd, p, (size_t)buffer.Length, flags);

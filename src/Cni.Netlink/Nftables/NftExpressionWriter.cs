@@ -163,12 +163,10 @@ public ref struct NftExpressionWriter
         End(data);
     }
 
-    /// <summary><c>counter</c>: counts packets and bytes, starting from zero.</summary>
+    /// <summary><c>counter</c>: counts packets and bytes, starting from zero (nft sends it with no attributes).</summary>
     public void Counter()
     {
         var data = Begin("counter");
-        NftWire.WriteBigEndian(ref _writer, NftCounterAttribute.Bytes, 0UL);
-        NftWire.WriteBigEndian(ref _writer, NftCounterAttribute.Packets, 0UL);
         End(data);
     }
 

@@ -64,7 +64,7 @@ public sealed class NftTransaction : IDisposable
         ValidateName(name, nameof(name));
         NftWire.ValidateComment(comment, nameof(comment));
         var writer = Reserve(MaxEncodedName(name) + MaxEncodedComment(comment));
-        NftEncoder.Table(ref writer, NftMessageType.NewTable, NftEncoder.Request | NetlinkFlags.Ack, 0, family, name, comment);
+        NftEncoder.Table(ref writer, NftMessageType.NewTable, NftEncoder.Request, 0, family, name, comment);
         Added(ref writer, new Operation(NftMessageType.NewTable, family, name, null, null));
     }
 
@@ -101,7 +101,7 @@ public sealed class NftTransaction : IDisposable
         ChainOperation(NftMessageType.NewChain, family, table, name, baseChain, comment);
     }
 
-    /// <summary>Deletes a chain; it must exist, hold no rules... of its own that reference others, and not be referenced (EBUSY).</summary>
+    /// <summary>Deletes a chain; it must exist (ENOENT) and no rule may jump to it (EBUSY). Its own rules go with it.</summary>
     /// <param name="family">The family.</param>
     /// <param name="table">The table.</param>
     /// <param name="name">The chain name.</param>
@@ -128,7 +128,7 @@ public sealed class NftTransaction : IDisposable
         ValidateName(chain, nameof(chain));
         NftWire.ValidateComment(comment, nameof(comment));
         var writer = Reserve(MaxEncodedName(table) + MaxEncodedName(chain) + MaxEncodedComment(comment) + expressions.Length);
-        NftEncoder.Rule(ref writer, NftEncoder.NewRule | NetlinkFlags.Ack, 0, family, table, chain, expressions, comment);
+        NftEncoder.Rule(ref writer, NftEncoder.NewRule, 0, family, table, chain, expressions, comment);
         Added(ref writer, new Operation(NftMessageType.NewRule, family, table, chain, null));
     }
 
@@ -232,7 +232,7 @@ public sealed class NftTransaction : IDisposable
     {
         ValidateName(name, nameof(name));
         var writer = Reserve(MaxEncodedName(name));
-        NftEncoder.Table(ref writer, type, NftEncoder.Request | NetlinkFlags.Ack, 0, family, name, null);
+        NftEncoder.Table(ref writer, type, NftEncoder.Request, 0, family, name, null);
         Added(ref writer, new Operation(type, family, name, null, null));
     }
 
@@ -243,7 +243,7 @@ public sealed class NftTransaction : IDisposable
         NftWire.ValidateComment(comment, nameof(comment));
         int extra = baseChain is { } b ? MaxEncodedName(b.Type) + 40 : 0;
         var writer = Reserve(MaxEncodedName(table) + MaxEncodedName(name) + MaxEncodedComment(comment) + extra);
-        NetlinkFlags flags = (type == NftMessageType.NewChain ? NftEncoder.NewChain : NftEncoder.Request) | NetlinkFlags.Ack;
+        NetlinkFlags flags = type == NftMessageType.NewChain ? NftEncoder.NewChain : NftEncoder.Request;
         NftEncoder.Chain(ref writer, type, flags, 0, family, table, name, baseChain, comment);
         Added(ref writer, new Operation(type, family, table, name, null));
     }
@@ -253,7 +253,7 @@ public sealed class NftTransaction : IDisposable
         ValidateName(table, nameof(table));
         ValidateName(chain, nameof(chain));
         var writer = Reserve(MaxEncodedName(table) + MaxEncodedName(chain) + 12);
-        NftEncoder.DeleteRule(ref writer, type, NftEncoder.Request | NetlinkFlags.Ack, 0, family, table, chain, handle);
+        NftEncoder.DeleteRule(ref writer, type, NftEncoder.Request, 0, family, table, chain, handle);
         Added(ref writer, new Operation(type, family, table, chain, handle));
     }
 
@@ -284,9 +284,14 @@ public sealed class NftTransaction : IDisposable
     {
         var head = new NetlinkWriter(_buffer.AsSpan(0, BatchHeaderSize));
         NftEncoder.Batch(ref head, NfnetlinkMessageType.BatchBegin, begin);
+        // NLM_F_ACK on the last operation only: its answer, queued after every error, tells that all answers are in.
         for (int i = 0; i < _operations.Count; i++)
         {
-            BinaryPrimitives.WriteUInt32LittleEndian(_buffer.AsSpan(_operations[i].Offset + 8), begin + 1 + (uint)i);
+            Span<byte> header = _buffer.AsSpan(_operations[i].Offset);
+            var flags = (NetlinkFlags)BinaryPrimitives.ReadUInt16LittleEndian(header[6..]);
+            flags = i == _operations.Count - 1 ? flags | NetlinkFlags.Ack : flags & ~NetlinkFlags.Ack;
+            BinaryPrimitives.WriteUInt16LittleEndian(header[6..], (ushort)flags);
+            BinaryPrimitives.WriteUInt32LittleEndian(header[8..], begin + 1 + (uint)i);
         }
 
         var tail = new NetlinkWriter(_buffer.AsSpan(_length, BatchHeaderSize));

@@ -167,20 +167,22 @@ public sealed class NftablesSocket : IDisposable
     internal uint ReserveSequences(int count) => Interlocked.Add(ref _sequence, (uint)count) - (uint)count + 1;
 
     /// <summary>
-    /// Sends a whole batch (BEGIN, the operations each with <c>NLM_F_ACK</c>, END) and reads one answer per
-    /// operation, so that nothing stays queued. Returns the answers' error codes by operation index (0 = done).
+    /// Sends a whole batch (BEGIN, the operations, the last with <c>NLM_F_ACK</c>, END) and reads the kernel's
+    /// answers: an error for each failing operation, then the answer to the last one, which ends them (the kernel
+    /// queues them in order while it processes the batch, before <c>sendmsg</c> returns). Nothing stays queued.
     /// </summary>
     /// <param name="batch">The batch.</param>
     /// <param name="beginSequence">The sequence number of BEGIN; operation i has beginSequence + 1 + i, END the next.</param>
     /// <param name="errors">Per operation: 0, or the positive errno; filled in.</param>
     /// <param name="messages">Per operation: the extended-ACK text, if any; filled in.</param>
     /// <param name="batchMessage">The extended-ACK text of an error that answered the batch as a whole.</param>
-    /// <returns>0, or the positive errno of an error that answered the batch as a whole (BEGIN or END).</returns>
+    /// <returns>0, or the positive errno of an error that answered the batch as a whole (BEGIN or END: EPERM, a commit error).</returns>
     internal int SendBatch(ReadOnlySpan<byte> batch, uint beginSequence, Span<int> errors, string?[] messages, out string? batchMessage)
     {
         batchMessage = null;
         int operations = errors.Length;
-        uint endSequence = beginSequence + (uint)operations + 1;
+        uint lastSequence = beginSequence + (uint)operations;
+        uint endSequence = lastSequence + 1;
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_fd < 0, this);
@@ -190,12 +192,9 @@ public sealed class NftablesSocket : IDisposable
                 throw NetlinkException.FromErrno(errno, "sendto(NETLINK_NETFILTER batch)");
             }
 
-            Span<bool> answered = operations <= 256 ? stackalloc bool[operations] : new bool[operations];
-            answered.Clear();
-            int remaining = operations;
-            while (remaining > 0)
+            while (true)
             {
-                int received = ReceiveDatagram();
+                int received = ReceiveDatagram(dontWait: false);
                 foreach (NetlinkMessage message in new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received)))
                 {
                     if (!message.IsError || (message.PortId != 0 && message.PortId != PortId))
@@ -207,33 +206,39 @@ public sealed class NftablesSocket : IDisposable
                     int code = -message.GetErrorCode();
                     if (sequence == beginSequence || sequence == endSequence)
                     {
-                        // The batch as a whole failed (EPERM, a commit error, ENOMEM queueing errors): nothing else comes.
-                        if (code != 0)
+                        if (code == 0)
                         {
-                            batchMessage = ErrorText(message);
-                            return code;
+                            continue;
                         }
 
-                        continue;
+                        // The batch as a whole failed (EPERM, a commit error, ENOMEM queueing errors). Whatever else the
+                        // kernel answered is queued already: read it off so that nothing stays behind.
+                        batchMessage = ErrorText(message);
+                        while (ReceiveDatagram(dontWait: true) > 0)
+                        {
+                        }
+
+                        return code;
                     }
 
                     long index = (long)sequence - beginSequence - 1;
-                    if (index < 0 || index >= operations || answered[(int)index])
+                    if (index < 0 || index >= operations)
                     {
                         continue; // Not ours: a late answer to an earlier request.
                     }
 
-                    answered[(int)index] = true;
-                    remaining--;
                     errors[(int)index] = code;
                     if (code != 0)
                     {
                         messages[(int)index] = ErrorText(message);
                     }
+
+                    if (sequence == lastSequence)
+                    {
+                        return 0;
+                    }
                 }
             }
-
-            return 0;
         }
     }
 
@@ -258,7 +263,7 @@ public sealed class NftablesSocket : IDisposable
                 bool done = false;
                 while (!done)
                 {
-                    int received = ReceiveDatagram();
+                    int received = ReceiveDatagram(dontWait: false);
                     foreach (NetlinkMessage message in new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received)))
                     {
                         if (message.Sequence != sequence || (message.PortId != 0 && message.PortId != PortId))
@@ -319,16 +324,22 @@ public sealed class NftablesSocket : IDisposable
         return null;
     }
 
-    private int ReceiveDatagram()
+    // One datagram into the receive buffer; with dontWait, 0 when none is queued.
+    private int ReceiveDatagram(bool dontWait)
     {
         while (true)
         {
-            long size = Interop.Receive(_fd, default, peek: true, out int errno);
+            long size = Interop.Receive(_fd, default, peek: true, out int errno, dontWait);
             if (size < 0)
             {
                 if (errno == LibC.EINTR)
                 {
                     continue;
+                }
+
+                if (dontWait && errno == LibC.EAGAIN)
+                {
+                    return 0;
                 }
 
                 throw NetlinkException.FromErrno(errno, errno == LibC.EAGAIN ? $"recv (no answer from nf_tables within {RtnlSocket.ReceiveTimeout.TotalSeconds:0} s)" : "recv(NETLINK_NETFILTER)");

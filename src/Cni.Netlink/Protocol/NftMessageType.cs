@@ -58,13 +58,13 @@ public enum NftMessageType : byte
     /// <summary><c>NFT_MSG_GETGEN</c>: get the ruleset generation.</summary>
     GetGeneration = 16,
 
-    /// <summary><c>NFT_MSG_DESTROYTABLE</c>: delete a table, succeeding when it does not exist (kernel 6.3+).</summary>
+    /// <summary>Delete a table, succeeding when it does not exist (kernel 6.3+; <c>NFT_MSG_DESTROYTABLE</c>, newer than the uapi headers of Debian 12, so not checked by check-constants.sh).</summary>
     DestroyTable = 26,
 
-    /// <summary><c>NFT_MSG_DESTROYCHAIN</c>: delete a chain, succeeding when it does not exist (kernel 6.3+).</summary>
+    /// <summary>Delete a chain, succeeding when it does not exist (kernel 6.3+; <c>NFT_MSG_DESTROYCHAIN</c>, newer than the uapi headers of Debian 12, so not checked by check-constants.sh).</summary>
     DestroyChain = 27,
 
-    /// <summary><c>NFT_MSG_DESTROYRULE</c>: delete a rule, succeeding when it does not exist (kernel 6.3+).</summary>
+    /// <summary>Delete a rule, succeeding when it does not exist (kernel 6.3+; <c>NFT_MSG_DESTROYRULE</c>, newer than the uapi headers of Debian 12, so not checked by check-constants.sh).</summary>
     DestroyRule = 28,
 }
 

@@ -53,6 +53,42 @@ public sealed class LayoutTests
     }
 
     [Fact]
+    public void Twenty_concurrent_setups_each_keep_their_rules_and_concurrent_teardowns_leave_none()
+    {
+        Requires.Root();
+        using var ns = new TestNetns("nft-conc");
+        using var handle = NetworkNamespace.Open(ns.Path);
+        IPCidr Address(int i) => IPCidr.Parse($"10.88.0.{i + 10}/16");
+
+        Parallel.For(0, 20, new ParallelOptions { MaxDegreeOfParallelism = 20 }, i =>
+        {
+            using var nft = NftablesSocket.OpenIn(handle);
+            MasqueradeRules.Setup(nft, Net, "eth0", "c" + i, [Address(i)]);
+        });
+
+        using (var nft = NftablesSocket.OpenIn(handle))
+        {
+            Assert.Equal(20, nft.ListRules(NftFamily.Inet, MasqueradeRules.Table, MasqueradeRules.Chain).Count);
+            Assert.Equal(3, nft.ListRules(NftFamily.Inet, MasqueradeRules.Table, MasqueradeRules.PostroutingChain).Count);
+            for (int i = 0; i < 20; i++)
+            {
+                Assert.Null(MasqueradeRules.Verify(nft, Net, "eth0", "c" + i, [Address(i)]));
+            }
+        }
+
+        Parallel.For(0, 20, new ParallelOptions { MaxDegreeOfParallelism = 20 }, i =>
+        {
+            using var nft = NftablesSocket.OpenIn(handle);
+            Assert.Equal(1, MasqueradeRules.Teardown(nft, Net, "eth0", "c" + i));
+        });
+
+        using (var nft = NftablesSocket.OpenIn(handle))
+        {
+            Assert.Empty(nft.ListRules(NftFamily.Inet, MasqueradeRules.Table, MasqueradeRules.Chain));
+        }
+    }
+
+    [Fact]
     public void Masquerade_teardown_with_nothing_there_succeeds()
     {
         Requires.Root();
