@@ -78,6 +78,9 @@ public class BridgeMasqueradeTests
         ProcessResult add = world.Run(Ours, "ADD", pod.Path, world.Config(Masq), containerId: "lay1");
         Assert.True(add.ExitCode == 0, add.ToString());
 
+        // The derivation of the comment here is pinned to a vector of the reference's own unit tests.
+        Assert.Equal("6fd94d501e58f0aa-287fc69eff0574a2", MasqNode.InstancePrefix("unit-test", "eth0", "one"));
+
         string table = MasqNode.MasqTableText(world.Node);
         string comment = MasqNode.MasqComment("brtest", "eth0", "lay1");
         Assert.Contains("table inet cni_plugins_masquerade {", table, StringComparison.Ordinal);
@@ -109,7 +112,7 @@ public class BridgeMasqueradeTests
             table inet cni_plugins_masquerade {
                 comment "Masquerading for plugins from github.com/containernetworking/plugins"
                 chain masq_checks {
-                    comment "Masqueraded traffic"
+                    comment "Masquerade traffic from certain IPs to any (non-multicast) IP outside their subnet"
                     ip saddr 10.77.0.50 ip daddr != 10.77.0.0/24 masquerade comment "{{refComment}}"
                     ip6 saddr fd77::50 ip6 daddr != fd77::/64 masquerade comment "{{refComment}}"
                     ip saddr 10.77.0.51 ip daddr != 10.77.0.0/24 masquerade comment "{{otherComment}}"

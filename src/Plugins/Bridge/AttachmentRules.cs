@@ -54,7 +54,23 @@ internal static class AttachmentRules
     public static void TearDown(string network, string containerId, string ifName, bool masquerade, bool spoofCheck, TextWriter log)
     {
         CniException? failure = null;
-        using NftablesSocket nft = Open("remove the attachment's rules");
+        NftablesSocket nft;
+        try
+        {
+            nft = NftablesSocket.Open();
+        }
+        catch (NetlinkException e) when (e.ErrorCode == Tmds.Linux.LibC.EPROTONOSUPPORT)
+        {
+            // A kernel without nf_tables over netlink has no rule of ours or of iptables-nft to remove.
+            log.WriteLine($"bridge: no nfnetlink in this kernel ({e.Message}): no nf_tables rule to remove");
+            return;
+        }
+        catch (NetlinkException e)
+        {
+            throw Fail($"failed to remove the attachment's rules: cannot open an nfnetlink socket: {e.Message}");
+        }
+
+        using NftablesSocket socket = nft;
         void Step(string what, Action action)
         {
             try
