@@ -279,6 +279,30 @@ public class BridgeMasqueradeTests
     }
 
     [Fact]
+    public void The_teardown_by_attachment_for_gc_removes_one_attachments_rules_and_nothing_else()
+    {
+        Requires.Root();
+        using var world = new MasqNode("gcdown");
+        string cfg = world.Config(Masq + ",\"macspoofchk\":true");
+        TestNetns gone = world.Pod("a"), kept = world.Pod("b");
+        Assert.Equal(0, world.Run(Ours, "ADD", gone.Path, cfg, containerId: "stale").ExitCode);
+        Assert.Equal(0, world.Run(Ours, "ADD", kept.Path, cfg, containerId: "valid").ExitCode);
+
+        // What a GC calls for an attachment that is not valid any more, in the node's namespace.
+        using var log = new StringWriter();
+        using (Cni.Netlink.NetworkNamespace node = Cni.Netlink.NetworkNamespace.Open(world.Node.Path))
+        {
+            node.Run(() => AttachmentRules.TearDown("brtest", "stale", "eth0", masquerade: true, spoofCheck: true, log));
+        }
+
+        MasqNode.AssertNoRulesOf(world.Node, "brtest", "stale");
+        string valid = MasqNode.MasqComment("brtest", "eth0", "valid");
+        Assert.Equal([valid, valid], MasqNode.MasqComments(world.Node));
+        Assert.Contains(MasqNode.SpoofNames("valid", "eth0").MacChain, MasqNode.BridgeNatText(world.Node), StringComparison.Ordinal);
+        Assert.Equal("", log.ToString());
+    }
+
+    [Fact]
     public void Del_with_no_rules_ever_made_succeeds()
     {
         Requires.Root();
