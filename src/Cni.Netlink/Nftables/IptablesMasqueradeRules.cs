@@ -64,7 +64,7 @@ public static class IptablesMasqueradeRules
         {
             MasqueradeRules.Retry(() =>
             {
-                bool exists = nft.ListChains(family, Table).Any(c => c.Name == chain);
+                bool exists = nft.GetChain(family, Table, chain) is not null;
                 List<NftRule> jumps = nft.ListRules(family, Table, PostroutingChain)
                     .Where(r => r.Expressions.Any(x => x.Verdict is NftVerdict.Jump or NftVerdict.Goto && x.VerdictChain == chain))
                     .ToList();

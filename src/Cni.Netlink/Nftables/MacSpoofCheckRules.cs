@@ -136,7 +136,7 @@ public static class MacSpoofCheckRules
         MasqueradeRules.Retry(() =>
         {
             List<NftRule> jumps = nft.ListRules(NftFamily.Bridge, Table, PreroutingChain).Where(r => r.Comment == comment).ToList();
-            HashSet<string> chains = nft.ListChains(NftFamily.Bridge, Table).Select(c => c.Name).ToHashSet(StringComparer.Ordinal);
+            HashSet<string> chains = new[] { iface, macChain }.Where(c => nft.GetChain(NftFamily.Bridge, Table, c) is not null).ToHashSet(StringComparer.Ordinal);
             removed = jumps.Count > 0 || chains.Contains(iface) || chains.Contains(macChain);
             if (!removed)
             {
@@ -180,38 +180,46 @@ public static class MacSpoofCheckRules
         string iface = InterfaceChain(containerId, ifName);
         string macChain = MacChain(containerId, ifName);
         List<NftRule> rules = nft.ListRules(NftFamily.Bridge, Table).Where(r => r.Comment == comment).ToList();
-        byte[] name = new byte[NftExpressionWriter.InterfaceNameSize];
-        System.Text.Encoding.UTF8.GetBytes(hostVeth, name);
-        byte[] macBytes = mac.GetAddressBytes();
+        Span<byte> buffer = stackalloc byte[512];
+        bool Has(string chain, ReadOnlySpan<byte> expressions, int after = -1)
+        {
+            byte[] wanted = expressions.ToArray();
+            return rules.Skip(after + 1).Any(r => r.Chain == chain && NftDecoder.SameExpressions(r.Expressions, wanted));
+        }
 
-        if (!rules.Any(r => r.Chain == PreroutingChain && HasCmp(r, name) && Jumps(r, NftVerdict.Jump, iface)))
+
+        var e = new NftExpressionWriter(buffer);
+        e.MatchInterfaceName(hostVeth);
+        e.Verdict(NftVerdict.Jump, iface);
+        if (!Has(PreroutingChain, e.WrittenSpan))
         {
             return $"the rule 'iifname \"{hostVeth}\" jump {iface}' with comment \"{comment}\" is missing from chain bridge {Table} {PreroutingChain}";
         }
 
-        if (!rules.Any(r => r.Chain == iface && Jumps(r, NftVerdict.Jump, macChain)))
+        e = new NftExpressionWriter(buffer);
+        e.Verdict(NftVerdict.Jump, macChain);
+        if (!Has(iface, e.WrittenSpan))
         {
             return $"the rule 'jump {macChain}' with comment \"{comment}\" is missing from chain bridge {Table} {iface}";
         }
 
-        List<NftRule> inMac = rules.Where(r => r.Chain == macChain).ToList();
-        int accept = inMac.FindIndex(r => HasCmp(r, macBytes) && Jumps(r, NftVerdict.Return, null));
-        if (accept < 0)
+        e = new NftExpressionWriter(buffer);
+        e.MatchEtherSource(mac.GetAddressBytes());
+        e.Verdict(NftVerdict.Return);
+        byte[] accept = e.WrittenSpan.ToArray();
+        int accepted = rules.FindIndex(r => r.Chain == macChain && NftDecoder.SameExpressions(r.Expressions, accept));
+        if (accepted < 0)
         {
             return $"the rule 'ether saddr {MacText.Format(mac)} return' with comment \"{comment}\" is missing from chain bridge {Table} {macChain}";
         }
 
-        if (!inMac.Skip(accept + 1).Any(r => r.Expressions.Count == 1 && Jumps(r, NftVerdict.Drop, null)))
+        e = new NftExpressionWriter(buffer);
+        e.Verdict(NftVerdict.Drop);
+        if (!Has(macChain, e.WrittenSpan, accepted))
         {
             return $"the rule 'drop' with comment \"{comment}\" is missing after the MAC rule in chain bridge {Table} {macChain}";
         }
 
         return null;
     }
-
-    private static bool HasCmp(NftRule rule, byte[] value) =>
-        rule.Expressions.Any(x => x.Name == "cmp" && x.CmpOperator == NftCmpOperator.Equal && x.Data.Span.SequenceEqual(value));
-
-    private static bool Jumps(NftRule rule, NftVerdict verdict, string? chain) =>
-        rule.Expressions.Count > 0 && rule.Expressions[^1].Verdict == verdict && rule.Expressions[^1].VerdictChain == chain;
 }

@@ -197,7 +197,10 @@ public static class MasqueradeRules
         ArgumentNullException.ThrowIfNull(addresses);
         string comment = Comment(network, ifName, containerId);
         IReadOnlyList<NftRule> rules = nft.ListRules(NftFamily.Inet, Table);
-        if (!rules.Any(r => r.Chain == PostroutingChain && r.Expressions.Any(x => x.Verdict == NftVerdict.Goto && x.VerdictChain == Chain)))
+        var jump = new NftExpressionWriter(stackalloc byte[128]);
+        jump.Verdict(NftVerdict.Goto, Chain);
+        byte[] gotoChecks = jump.WrittenSpan.ToArray();
+        if (!rules.Any(r => r.Chain == PostroutingChain && NftDecoder.SameExpressions(r.Expressions, gotoChecks)))
         {
             return $"the rule 'goto {Chain}' is missing from chain inet {Table} {PostroutingChain}";
         }
@@ -248,22 +251,12 @@ public static class MasqueradeRules
         tx.AddRule(NftFamily.Inet, Table, PostroutingChain, jump.WrittenSpan);
     }
 
+    // Exactly the expressions Setup writes for this address.
     private static bool Matches(NftRule rule, IPCidr address)
     {
-        byte[] bytes = address.Address.GetAddressBytes();
-        uint offset = address.IsIPv4 ? 12u : 8u;
-        IReadOnlyList<NftExpression> x = rule.Expressions;
-        bool source = false;
-        for (int i = 0; i + 1 < x.Count; i++)
-        {
-            if (x[i].Name == "payload" && x[i].PayloadBase == NftPayloadBase.Network && x[i].PayloadOffset == offset && x[i].Length == (uint)bytes.Length
-                && x[i + 1].Name == "cmp" && x[i + 1].CmpOperator == NftCmpOperator.Equal && x[i + 1].Data.Span.SequenceEqual(bytes))
-            {
-                source = true;
-            }
-        }
-
-        return source && x.Count > 0 && x[^1].Name == "masq";
+        var expected = new NftExpressionWriter(stackalloc byte[512]);
+        WriteRule(ref expected, address);
+        return NftDecoder.SameExpressions(rule.Expressions, expected.WrittenSpan);
     }
 
     private static IReadOnlyList<NftRule> ListMatching(NftablesSocket nft, string prefix) =>

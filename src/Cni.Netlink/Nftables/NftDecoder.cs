@@ -161,6 +161,49 @@ internal static class NftDecoder
         return new NftRule { Family = (NftFamily)header.Family, Table = table, Chain = chain, Handle = handle, Comment = comment, Expressions = expressions };
     }
 
+    /// <summary>Decodes an encoded expression list (what <see cref="NftExpressionWriter.WrittenSpan"/> holds).</summary>
+    public static List<NftExpression> ParseExpressions(ReadOnlySpan<byte> encoded)
+    {
+        var expressions = new List<NftExpression>();
+        foreach (NetlinkAttribute element in new NetlinkAttributeReader(encoded))
+        {
+            if (element.Is(NftListAttribute.Element))
+            {
+                expressions.Add(ParseExpression(element));
+            }
+        }
+
+        return expressions;
+    }
+
+    /// <summary>
+    /// True when a dumped rule's expressions are the ones <paramref name="encoded"/> would create: same kinds, in order,
+    /// with the same keys, offsets, lengths, operators, data, masks, verdicts and registers.
+    /// </summary>
+    public static bool SameExpressions(IReadOnlyList<NftExpression> actual, ReadOnlySpan<byte> encoded)
+    {
+        List<NftExpression> expected = ParseExpressions(encoded);
+        if (actual.Count != expected.Count)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < expected.Count; i++)
+        {
+            NftExpression a = actual[i], e = expected[i];
+            bool same = a.Name == e.Name && a.MetaKey == e.MetaKey && a.PayloadBase == e.PayloadBase && a.PayloadOffset == e.PayloadOffset
+                && a.Length == e.Length && a.CmpOperator == e.CmpOperator && a.Verdict == e.Verdict && a.VerdictChain == e.VerdictChain
+                && a.Set == e.Set && a.Inverted == e.Inverted && a.SourceRegister == e.SourceRegister && a.DestinationRegister == e.DestinationRegister
+                && a.Data.Span.SequenceEqual(e.Data.Span) && a.Mask.Span.SequenceEqual(e.Mask.Span) && a.Xor.Span.SequenceEqual(e.Xor.Span);
+            if (!same)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private static NftExpression ParseExpression(NetlinkAttribute element)
     {
         string name = "";

@@ -23,6 +23,10 @@ namespace Cni.Netlink.Nftables;
 /// left as it was), adding a rule appends it. Names and comments are checked when added: comments have at
 /// most 128 bytes (libnftnl's limit). A transaction is committed once; dispose it to return its buffer.
 /// </para>
+/// <para>
+/// The batch is one datagram and must fit the socket's send buffer (<c>net.core.wmem_default</c>, about
+/// 200 KiB: some thousand rules); a bigger one fails with <c>EMSGSIZE</c> before the kernel sees it.
+/// </para>
 /// </remarks>
 public sealed class NftTransaction : IDisposable
 {

@@ -126,6 +126,23 @@ public sealed class NftablesSocket : IDisposable
         return table is null ? chains : chains.FindAll(c => c.Table == table);
     }
 
+    /// <summary>Gets one chain by name, without dumping the family's other chains.</summary>
+    /// <param name="family">The family.</param>
+    /// <param name="table">The table.</param>
+    /// <param name="name">The chain name.</param>
+    /// <returns>The chain; null when it (or its table) does not exist.</returns>
+    /// <remarks>Equivalent to: <c>nft list chain family table name</c> (GETCHAIN without <c>NLM_F_DUMP</c>), rules aside.</remarks>
+    public NftChain? GetChain(NftFamily family, string table, string name)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(table);
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        byte[] request = new byte[64 + NftTransaction.MaxEncodedName(table) + NftTransaction.MaxEncodedName(name)];
+        var writer = new NetlinkWriter(request);
+        NftEncoder.Chain(ref writer, NftMessageType.GetChain, NetlinkFlags.Request, NextSequence(), family, table, name, null, null);
+        int length = writer.Length;
+        return Get(request.AsSpan(0, length), NftMessageType.NewChain, NftDecoder.ParseChain, $"GETCHAIN {NftTransaction.FamilyName(family)} {table} {name}");
+    }
+
     /// <summary>Lists the rules of a table, or of one of its chains, with their handles, comments and expressions.</summary>
     /// <param name="family">The family.</param>
     /// <param name="table">The table.</param>
@@ -236,6 +253,50 @@ public sealed class NftablesSocket : IDisposable
                     if (sequence == lastSequence)
                     {
                         return 0;
+                    }
+                }
+            }
+        }
+    }
+
+    // A GET without NLM_F_DUMP: one reply message, or an error (ENOENT is null).
+    private T? Get<T>(ReadOnlySpan<byte> request, NftMessageType replyType, Func<NetlinkMessage, T> parse, string what)
+        where T : class
+    {
+        ushort type = NftMessageTypes.ToNetlinkType(replyType);
+        uint sequence = BinaryPrimitives.ReadUInt32LittleEndian(request[8..]);
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_fd < 0, this);
+            if (Interop.SendToKernel(_fd, request, out int errno) < 0)
+            {
+                throw NetlinkException.FromErrno(errno, "sendto(NETLINK_NETFILTER get)");
+            }
+
+            while (true)
+            {
+                int received = ReceiveDatagram(dontWait: false);
+                foreach (NetlinkMessage message in new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received)))
+                {
+                    if (message.Sequence != sequence || (message.PortId != 0 && message.PortId != PortId))
+                    {
+                        continue;
+                    }
+
+                    if (message.IsError)
+                    {
+                        int code = -message.GetErrorCode();
+                        if (code == LibC.ENOENT)
+                        {
+                            return null;
+                        }
+
+                        throw Failure(what, code, ErrorText(message));
+                    }
+
+                    if (message.Type == type)
+                    {
+                        return parse(message);
                     }
                 }
             }

@@ -34,6 +34,10 @@ public sealed class LayoutTests
         IReadOnlyList<NftRule> mine = [.. nft.ListRules(NftFamily.Inet, MasqueradeRules.Table, MasqueradeRules.Chain).Where(r => r.Comment == comment)];
         Assert.Equal(2, mine.Count);
         Assert.Null(MasqueradeRules.Verify(nft, Net, "eth0", Cid, addresses));
+        string? wrongSubnet = MasqueradeRules.Verify(nft, Net, "eth0", Cid, [IPCidr.Parse("10.88.0.5/24")]);
+        Assert.NotNull(wrongSubnet);
+        Assert.Contains("ip daddr != 10.88.0.0/24", wrongSubnet, StringComparison.Ordinal);
+        Assert.NotNull(MasqueradeRules.Verify(nft, Net, "eth1", Cid, addresses)); // another interface's comment
         Assert.Equal(3, nft.ListRules(NftFamily.Inet, MasqueradeRules.Table, MasqueradeRules.PostroutingChain).Count);
 
         JsonElement ruleset = NftKernelTests.NftJson(ns);

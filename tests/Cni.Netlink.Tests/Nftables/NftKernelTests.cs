@@ -66,6 +66,10 @@ public sealed class NftKernelTests
         NftChain post = Assert.Single(chains, c => c.Name == "post");
         Assert.Equal(new NftBaseChain("nat", NftHook.Postrouting, 100, NftVerdict.Accept), post.BaseChain);
 
+        Assert.Equal(post, nft.GetChain(NftFamily.Inet, "t1", "post"));
+        Assert.Null(nft.GetChain(NftFamily.Inet, "t1", "absent"));
+        Assert.Null(nft.GetChain(NftFamily.Inet, "absent", "post"));
+
         NftRule rule = Assert.Single(nft.ListRules(NftFamily.Inet, "t1", "regular"));
         Assert.Equal("rule comment", rule.Comment);
         Assert.True(rule.Handle > 0);

@@ -147,7 +147,9 @@ public sealed class ReferenceLayoutTests
         Assert.Contains("0a:58:0a:58:00:07", expected, StringComparison.Ordinal);
         Assert.Equal(expected, Shape(ours));
 
-        Assert.True(MacSpoofCheckRules.Teardown(NftablesSocket.OpenIn(NetworkNamespace.Open(reference.Path)), Cid, "eth0"));
+        using var referenceHandle = NetworkNamespace.Open(reference.Path);
+        using var referenceNft = NftablesSocket.OpenIn(referenceHandle);
+        Assert.True(MacSpoofCheckRules.Teardown(referenceNft, Cid, "eth0"));
         Assert.DoesNotContain(Cid, reference.Exec(NftKernelTests.Nft(), "list", "ruleset"), StringComparison.Ordinal);
     }
 }
