@@ -292,7 +292,11 @@ public class BridgeMasqueradeTests
         using var log = new StringWriter();
         using (Cni.Netlink.NetworkNamespace node = Cni.Netlink.NetworkNamespace.Open(world.Node.Path))
         {
-            node.Run(() => AttachmentRules.TearDown("brtest", "stale", "eth0", masquerade: true, spoofCheck: true, log));
+            node.Run(() =>
+            {
+                using var rules = new AttachmentRules();
+                rules.TearDown("brtest", "stale", "eth0", masquerade: true, spoofCheck: true, log);
+            });
         }
 
         MasqNode.AssertNoRulesOf(world.Node, "brtest", "stale");

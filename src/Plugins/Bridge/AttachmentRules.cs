@@ -12,21 +12,29 @@ namespace Cni.Plugins.Bridge;
 /// nfnetlink. No process is started, except <c>iptables-legacy</c> on DEL when the node has legacy
 /// iptables nat tables (<see cref="LegacyIptables"/>).
 /// </summary>
-internal static class AttachmentRules
+/// <remarks>
+/// One nfnetlink socket, opened on first use, serves a whole command. Dispose it as late as the command
+/// allows: closing a socket that committed a transaction waits for the kernel to release what the
+/// transaction replaced (an RCU grace period, about 5 to 15 ms measured here), and that wait overlaps
+/// whatever the command does between the commit and the close.
+/// </remarks>
+internal sealed class AttachmentRules : IDisposable
 {
+    private NftablesSocket? _nft;
+
     /// <summary>Sets up the spoof check of a port: only <paramref name="mac"/> may send from <paramref name="hostVeth"/> into the bridge.</summary>
-    public static void SetUpSpoofCheck(string hostVeth, PhysicalAddress? mac, string containerId, string ifName)
+    public void SetUpSpoofCheck(string hostVeth, PhysicalAddress? mac, string containerId, string ifName)
     {
         PhysicalAddress address = mac ?? throw Fail($"failed to set up the MAC spoof check of {hostVeth}: the container interface {ifName} has no MAC address");
         Run("set up the MAC spoof check of " + hostVeth, nft => MacSpoofCheckRules.Setup(nft, hostVeth, address, containerId, ifName));
     }
 
     /// <summary>Sets up, in one transaction, the masquerade rules of all the attachment's addresses.</summary>
-    public static void SetUpMasquerade(string network, string ifName, string containerId, IEnumerable<IPCidr> addresses) =>
+    public void SetUpMasquerade(string network, string ifName, string containerId, IEnumerable<IPCidr> addresses) =>
         Run("setup ipmasq", nft => MasqueradeRules.Setup(nft, network, ifName, containerId, addresses));
 
     /// <summary>Verifies the spoof check of an attachment; throws naming what is missing.</summary>
-    public static void VerifySpoofCheck(string hostVeth, PhysicalAddress? mac, string containerId, string ifName)
+    public void VerifySpoofCheck(string hostVeth, PhysicalAddress? mac, string containerId, string ifName)
     {
         PhysicalAddress address = mac ?? throw Fail($"macspoofchk: the container interface {ifName} has no MAC address");
         if (Run("verify the MAC spoof check", nft => MacSpoofCheckRules.Verify(nft, hostVeth, address, containerId, ifName)) is string missing)
@@ -36,7 +44,7 @@ internal static class AttachmentRules
     }
 
     /// <summary>Verifies the masquerade rules of an attachment's addresses; throws naming the missing rule.</summary>
-    public static void VerifyMasquerade(string network, string ifName, string containerId, IEnumerable<IPCidr> addresses)
+    public void VerifyMasquerade(string network, string ifName, string containerId, IEnumerable<IPCidr> addresses)
     {
         if (Run("verify ipmasq", nft => MasqueradeRules.Verify(nft, network, ifName, containerId, addresses)) is string missing)
         {
@@ -51,13 +59,12 @@ internal static class AttachmentRules
     /// there is success. Every part is tried; the first failure is thrown at the end.
     /// </summary>
     /// <remarks>The teardown a bridge GC calls for an attachment that is no longer valid.</remarks>
-    public static void TearDown(string network, string containerId, string ifName, bool masquerade, bool spoofCheck, TextWriter log)
+    public void TearDown(string network, string containerId, string ifName, bool masquerade, bool spoofCheck, TextWriter log)
     {
-        CniException? failure = null;
         NftablesSocket nft;
         try
         {
-            nft = NftablesSocket.Open();
+            nft = Socket();
         }
         catch (NetlinkException e) when (e.ErrorCode == Tmds.Linux.LibC.EPROTONOSUPPORT)
         {
@@ -70,7 +77,7 @@ internal static class AttachmentRules
             throw Fail($"failed to remove the attachment's rules: cannot open an nfnetlink socket: {e.Message}");
         }
 
-        using NftablesSocket socket = nft;
+        CniException? failure = null;
         void Step(string what, Action action)
         {
             try
@@ -113,36 +120,33 @@ internal static class AttachmentRules
         }
     }
 
-    private static NftablesSocket Open(string what)
+    /// <summary>Closes the socket, if one was opened.</summary>
+    public void Dispose()
     {
-        try
-        {
-            return NftablesSocket.Open();
-        }
-        catch (NetlinkException e)
-        {
-            throw Fail($"failed to {what}: cannot open an nfnetlink socket: {e.Message}");
-        }
+        _nft?.Dispose();
+        _nft = null;
     }
 
-    private static void Run(string what, Action<NftablesSocket> action) => Run<object?>(what, nft =>
-    {
-        action(nft);
-        return null;
-    });
+    /// <summary>The socket, opened in the calling thread's namespace on first use.</summary>
+    private NftablesSocket Socket() => _nft ??= NftablesSocket.Open();
 
-    private static T Run<T>(string what, Func<NftablesSocket, T> action)
+    private T Run<T>(string what, Func<NftablesSocket, T> action)
     {
-        using NftablesSocket nft = Open(what);
         try
         {
-            return action(nft);
+            return action(Socket());
         }
         catch (Exception e) when (e is NetlinkException or ArgumentException)
         {
             throw Fail($"failed to {what}: {e.Message}");
         }
     }
+
+    private void Run(string what, Action<NftablesSocket> action) => Run<object?>(what, nft =>
+    {
+        action(nft);
+        return null;
+    });
 
     private static CniException Fail(string message) => new(CniErrorCode.Internal, message);
 }

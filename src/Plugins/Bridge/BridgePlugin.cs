@@ -42,6 +42,8 @@ internal sealed class BridgePlugin : ICniPlugin
         using RtnlSocket node = RtnlSocket.Open();
         Link bridge = NodeSide.EnsureBridge(node, config);
 
+        // Disposed last, after the rollback: see AttachmentRules on why its socket closes late.
+        using var rules = new AttachmentRules();
         bool success = false;
         Link? hostVeth = null;
         bool ipamAllocated = false;
@@ -56,7 +58,7 @@ internal sealed class BridgePlugin : ICniPlugin
             {
                 // Before IPAM, as the reference: the port never forwards a frame from another MAC.
                 rulesMade = true;
-                AttachmentRules.SetUpSpoofCheck(hostVeth.Name, container.MacAddress, request.ContainerId, request.IfName);
+                rules.SetUpSpoofCheck(hostVeth.Name, container.MacAddress, request.ContainerId, request.IfName);
             }
 
             var result = new CniResult
@@ -79,6 +81,15 @@ internal sealed class BridgePlugin : ICniPlugin
                 }
 
                 result = new CniResult { Interfaces = result.Interfaces, Ips = [.. ipam.Ips], Routes = [.. ipam.Routes], Dns = ipam.Dns };
+                if (config.IpMasq)
+                {
+                    // As soon as the addresses are known (the reference does it after the gateways; the rules
+                    // match on addresses alone, so the order is not visible): the kernel's clean-up after this
+                    // commit then overlaps the container's configuration instead of delaying the socket's close.
+                    rulesMade = true;
+                    rules.SetUpMasquerade(config.NetworkName, request.IfName, request.ContainerId, result.Ips.Select(ip => ip.Address));
+                }
+
                 List<IPCidr> gateways = Gateways.Compute(result, config);
                 PodInterface.Configure(pod, podLinks, container, result, config.EnableDad);
                 if (gateways.Count > 0)
@@ -96,12 +107,6 @@ internal sealed class BridgePlugin : ICniPlugin
                     }
 
                     Forwarding.EnableFor(gateways.Select(g => g.Address));
-                }
-
-                if (config.IpMasq)
-                {
-                    rulesMade = true;
-                    AttachmentRules.SetUpMasquerade(config.NetworkName, request.IfName, request.ContainerId, result.Ips.Select(ip => ip.Address));
                 }
             }
             else if (!config.DisableContainerInterface)
@@ -128,7 +133,7 @@ internal sealed class BridgePlugin : ICniPlugin
         {
             if (!success)
             {
-                Rollback(request, config, node, hostVeth, ipamAllocated, rulesMade);
+                Rollback(request, config, node, hostVeth, ipamAllocated, rulesMade ? rules : null);
             }
         }
     }
@@ -157,25 +162,27 @@ internal sealed class BridgePlugin : ICniPlugin
             }
         }
 
-        // IPAM DEL always runs: a namespace that is gone, or one we could not clean, still frees its lease.
-        if (config.IpamType is string ipamType)
-        {
-            request.Delegate.Delete(ipamType);
-        }
-
         // The attachment's rules go whether or not the namespace is still there (the reference leaks them
         // when it is gone), by their names alone: no address has to be read from the pod.
+        // Before IPAM DEL, so that closing the rules' socket overlaps it (see AttachmentRules).
         CniException? rulesFailure = null;
+        using var rules = new AttachmentRules();
         if (config.IpMasq || config.MacSpoofCheck)
         {
             try
             {
-                AttachmentRules.TearDown(config.NetworkName, request.ContainerId, request.IfName, config.IpMasq, config.MacSpoofCheck, request.Log);
+                rules.TearDown(config.NetworkName, request.ContainerId, request.IfName, config.IpMasq, config.MacSpoofCheck, request.Log);
             }
             catch (CniException e)
             {
                 rulesFailure = e;
             }
+        }
+
+        // IPAM DEL always runs: a namespace that is gone, or one we could not clean, still frees its lease.
+        if (config.IpamType is string ipamType)
+        {
+            request.Delegate.Delete(ipamType);
         }
 
         if ((linkFailure ?? rulesFailure) is CniException failure)
@@ -197,15 +204,16 @@ internal sealed class BridgePlugin : ICniPlugin
         using RtnlSocket podLinks = RtnlSocket.OpenIn(pod);
         using RtnlSocket node = RtnlSocket.Open();
         Link hostVeth = BridgeCheck.Run(node, pod, podLinks, prev, config, request.IfName);
+        using var rules = new AttachmentRules();
         if (config.MacSpoofCheck)
         {
             Link container = podLinks.GetLink(request.IfName);
-            AttachmentRules.VerifySpoofCheck(hostVeth.Name, container.MacAddress, request.ContainerId, request.IfName);
+            rules.VerifySpoofCheck(hostVeth.Name, container.MacAddress, request.ContainerId, request.IfName);
         }
 
         if (config.IpMasq)
         {
-            AttachmentRules.VerifyMasquerade(config.NetworkName, request.IfName, request.ContainerId, prev.Ips.Select(ip => ip.Address));
+            rules.VerifyMasquerade(config.NetworkName, request.IfName, request.ContainerId, prev.Ips.Select(ip => ip.Address));
         }
     }
 
@@ -226,14 +234,14 @@ internal sealed class BridgePlugin : ICniPlugin
         }
     }
 
-    private static void Rollback(AddRequest request, BridgeConfig config, RtnlSocket node, Link? hostVeth, bool ipamAllocated, bool rulesMade)
+    private static void Rollback(AddRequest request, BridgeConfig config, RtnlSocket node, Link? hostVeth, bool ipamAllocated, AttachmentRules? rules)
     {
         // Reverse order: the rules, the lease, then the veth pair (deleting one end deletes both; gone already is fine).
         try
         {
-            if (rulesMade)
+            if (rules is not null)
             {
-                AttachmentRules.TearDown(config.NetworkName, request.ContainerId, request.IfName, config.IpMasq, config.MacSpoofCheck, request.Log);
+                rules.TearDown(config.NetworkName, request.ContainerId, request.IfName, config.IpMasq, config.MacSpoofCheck, request.Log);
             }
         }
         catch (CniException e)
