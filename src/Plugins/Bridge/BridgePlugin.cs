@@ -14,7 +14,8 @@ namespace Cni.Plugins.Bridge;
 /// removed, the IPAM allocation is released and the veth pair is deleted. DEL succeeds when the
 /// namespace, the interface or the lease is already gone, always runs IPAM DEL, and always removes the
 /// attachment's rules (<see cref="AttachmentRules"/>), also when the namespace is gone. The bridge
-/// itself is shared by every container and is never deleted. No process is started but the IPAM plugin.
+/// itself is shared by every container and is never deleted. No process is started but the IPAM plugin
+/// (and, on DEL, iptables-legacy where the node has legacy nat tables: see <see cref="LegacyIptables"/>).
 /// </remarks>
 internal sealed class BridgePlugin : ICniPlugin
 {
