@@ -14,11 +14,13 @@ export SNAPSHOOTER_STRICT_MODE=true
 started=$(date +%s)
 fail_setup=0
 
-# 1. Prerequisites from Debian: iproute2 (ip, namespaces), iptables, the Go reference plugins,
-#    strace (capturing netlink requests), and a C toolchain for NativeAOT linking.
+# 1. Prerequisites from Debian: iproute2 (ip, namespaces), iptables and nftables (the Go plugins'
+#    rules, and reading the nf_tables rules back), the Go reference plugins, strace (capturing netlink
+#    requests, counting executed processes), and a C toolchain for NativeAOT linking.
 need=()
 command -v ip >/dev/null || need+=(iproute2)
 command -v iptables >/dev/null || need+=(iptables)
+command -v nft >/dev/null || need+=(nftables)
 command -v strace >/dev/null || need+=(strace)
 command -v clang >/dev/null || command -v gcc >/dev/null || need+=(clang)
 [ -x /usr/lib/cni/host-local ] || need+=(containernetworking-plugins)

@@ -187,19 +187,27 @@ public class FlannelChainTests
     }
 
     [Fact]
-    public void FLANNEL_IPMASQ_false_asks_our_bridge_for_ipMasq_which_it_refuses_with_code_2_today()
+    public void FLANNEL_IPMASQ_false_asks_our_bridge_for_ipMasq_which_masquerades_the_pod()
     {
         Requires.Root();
         using BridgeNode node = Node("flmasq", go: false);
         using var kit = new FlannelKit(FlannelKit.DefaultEnv.Replace("FLANNEL_IPMASQ=true", "FLANNEL_IPMASQ=false", StringComparison.Ordinal));
         TestNetns pod = node.Pod();
-        CniError e = PluginRunner.Error(node.Run(RepoPaths.OurPlugin("flannel"), "ADD", pod.Path, Config(kit, node)));
-        Assert.Equal(CniErrorCode.UnsupportedField, e.Code);
-        Assert.Contains("ipMasq", e.Message, StringComparison.Ordinal);
-        Assert.Empty(Directory.GetFiles(kit.DataDir));
-        Assert.DoesNotContain(BridgeNode.LinkNames(node.Node), n => n.StartsWith("veth", StringComparison.Ordinal));
-        Assert.Empty(BridgeNode.LinkNames(pod));
-        Assert.Empty(node.Leases("cbr0"));
+        string cfg = Config(kit, node);
+        ProcessResult add = node.Run(RepoPaths.OurPlugin("flannel"), "ADD", pod.Path, cfg);
+        Assert.True(add.ExitCode == 0, add.ToString());
+        Assert.Contains("\"ipMasq\":true", File.ReadAllText(kit.Saved()), StringComparison.Ordinal);
+
+        // The bridge made the masquerade rule of the pod's address on the network flannel named (cbr0).
+        string comment = MasqNode.MasqComment("cbr0", "eth0", "ctr1");
+        Assert.Equal([comment], MasqNode.MasqComments(node.Node));
+        Assert.Contains($"ip saddr 10.244.1.2 ip daddr != 10.244.1.0/24 masquerade comment \"{comment}\"", MasqNode.MasqTableText(node.Node), StringComparison.Ordinal);
+        Assert.Equal(0, node.Run(RepoPaths.OurPlugin("flannel"), "CHECK", pod.Path, BridgeNode.WithPrevResult(cfg, add.Stdout)).ExitCode);
+
+        ProcessResult del = node.Run(RepoPaths.OurPlugin("flannel"), "DEL", pod.Path, cfg);
+        Assert.True(del.ExitCode == 0, del.ToString());
+        Assert.Empty(MasqNode.MasqComments(node.Node));
+        AssertClean(node, pod, kit);
     }
 
     [Fact]

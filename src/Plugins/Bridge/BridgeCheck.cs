@@ -3,10 +3,10 @@ using Cni.Spec;
 
 namespace Cni.Plugins.Bridge;
 
-/// <summary>CHECK: the bridge, the veth pair, MACs, promiscuous mode, addresses and routes against <c>prevResult</c>.</summary>
+/// <summary>CHECK: the bridge, the veth pair, MACs, promiscuous mode, addresses and routes against <c>prevResult</c>; returns the host end.</summary>
 internal static class BridgeCheck
 {
-    public static void Run(RtnlSocket node, NetworkNamespace pod, RtnlSocket podLinks, CniResult prev, BridgeConfig config, string ifName)
+    public static Link Run(RtnlSocket node, NetworkNamespace pod, RtnlSocket podLinks, CniResult prev, BridgeConfig config, string ifName)
     {
         string netns = pod.Path;
         CniInterface bridgeEntry = prev.Interfaces.FirstOrDefault(i => i.Name == config.BridgeName)
@@ -52,6 +52,7 @@ internal static class BridgeCheck
 
         // Addresses and routes inside the container.
         PodInterface.Verify(pod, podLinks, container, prev);
+        return host.Link;
     }
 
     private static void ExpectMac(string what, string? expected, Link link)

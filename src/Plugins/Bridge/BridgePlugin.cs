@@ -10,9 +10,12 @@ namespace Cni.Plugins.Bridge;
 /// the gateway addresses on the bridge. It runs in the node's namespace (the one it is started in).
 /// </summary>
 /// <remarks>
-/// ADD undoes everything it made when a later step fails: the IPAM allocation is released and the
-/// veth pair is deleted. DEL succeeds when the namespace, the interface or the lease is already gone,
-/// and always runs IPAM DEL. The bridge itself is shared by every container and is never deleted.
+/// ADD undoes everything it made when a later step fails: the masquerade and spoof-check rules are
+/// removed, the IPAM allocation is released and the veth pair is deleted. DEL succeeds when the
+/// namespace, the interface or the lease is already gone, always runs IPAM DEL, and always removes the
+/// attachment's rules (<see cref="AttachmentRules"/>), also when the namespace is gone. The bridge
+/// itself is shared by every container and is never deleted. No process is started but the IPAM plugin
+/// (and, on DEL, iptables-legacy where the node has legacy nat tables: see <see cref="LegacyIptables"/>).
 /// </remarks>
 internal sealed class BridgePlugin : ICniPlugin
 {
@@ -40,15 +43,24 @@ internal sealed class BridgePlugin : ICniPlugin
         using RtnlSocket node = RtnlSocket.Open();
         Link bridge = NodeSide.EnsureBridge(node, config);
 
+        // Disposed last, after the rollback: see AttachmentRules on why its socket closes late.
+        using var rules = new AttachmentRules();
         bool success = false;
         Link? hostVeth = null;
         bool ipamAllocated = false;
+        bool rulesMade = false;
         try
         {
             VethPair veth = VethPair.Create(node, pod, podLinks, request.IfName, config.Mtu, config.ContainerMac);
             hostVeth = veth.Host;
             Link container = veth.Container;
             NodeSide.AttachPort(node, hostVeth, bridge, config);
+            if (config.MacSpoofCheck)
+            {
+                // Before IPAM, as the reference: the port never forwards a frame from another MAC.
+                rulesMade = true;
+                rules.SetUpSpoofCheck(hostVeth.Name, container.MacAddress, request.ContainerId, request.IfName);
+            }
 
             var result = new CniResult
             {
@@ -70,6 +82,15 @@ internal sealed class BridgePlugin : ICniPlugin
                 }
 
                 result = new CniResult { Interfaces = result.Interfaces, Ips = [.. ipam.Ips], Routes = [.. ipam.Routes], Dns = ipam.Dns };
+                if (config.IpMasq)
+                {
+                    // As soon as the addresses are known (the reference does it after the gateways; the rules
+                    // match on addresses alone, so the order is not visible): the kernel's clean-up after this
+                    // commit then overlaps the container's configuration instead of delaying the socket's close.
+                    rulesMade = true;
+                    rules.SetUpMasquerade(config.NetworkName, request.IfName, request.ContainerId, result.Ips.Select(ip => ip.Address));
+                }
+
                 List<IPCidr> gateways = Gateways.Compute(result, config);
                 PodInterface.Configure(pod, podLinks, container, result, config.EnableDad);
                 if (gateways.Count > 0)
@@ -113,7 +134,7 @@ internal sealed class BridgePlugin : ICniPlugin
         {
             if (!success)
             {
-                Rollback(request, config, node, hostVeth, ipamAllocated);
+                Rollback(request, config, node, hostVeth, ipamAllocated, rulesMade ? rules : null);
             }
         }
     }
@@ -142,15 +163,32 @@ internal sealed class BridgePlugin : ICniPlugin
             }
         }
 
+        // The attachment's rules go whether or not the namespace is still there (the reference leaks them
+        // when it is gone), by their names alone: no address has to be read from the pod.
+        // Before IPAM DEL, so that closing the rules' socket overlaps it (see AttachmentRules).
+        CniException? rulesFailure = null;
+        using var rules = new AttachmentRules();
+        if (config.IpMasq || config.MacSpoofCheck)
+        {
+            try
+            {
+                rules.TearDown(config.NetworkName, request.ContainerId, request.IfName, config.IpMasq, config.MacSpoofCheck, request.Log);
+            }
+            catch (CniException e)
+            {
+                rulesFailure = e;
+            }
+        }
+
         // IPAM DEL always runs: a namespace that is gone, or one we could not clean, still frees its lease.
         if (config.IpamType is string ipamType)
         {
             request.Delegate.Delete(ipamType);
         }
 
-        if (linkFailure is not null)
+        if ((linkFailure ?? rulesFailure) is CniException failure)
         {
-            throw linkFailure;
+            throw failure;
         }
     }
 
@@ -166,7 +204,18 @@ internal sealed class BridgePlugin : ICniPlugin
         CniResult prev = request.PrevResult ?? throw new CniException(CniErrorCode.Internal, "Required prevResult missing");
         using RtnlSocket podLinks = RtnlSocket.OpenIn(pod);
         using RtnlSocket node = RtnlSocket.Open();
-        BridgeCheck.Run(node, pod, podLinks, prev, config, request.IfName);
+        Link hostVeth = BridgeCheck.Run(node, pod, podLinks, prev, config, request.IfName);
+        using var rules = new AttachmentRules();
+        if (config.MacSpoofCheck)
+        {
+            Link container = podLinks.GetLink(request.IfName);
+            rules.VerifySpoofCheck(hostVeth.Name, container.MacAddress, request.ContainerId, request.IfName);
+        }
+
+        if (config.IpMasq)
+        {
+            rules.VerifyMasquerade(config.NetworkName, request.IfName, request.ContainerId, prev.Ips.Select(ip => ip.Address));
+        }
     }
 
     public void Status(StatusRequest request)
@@ -186,9 +235,21 @@ internal sealed class BridgePlugin : ICniPlugin
         }
     }
 
-    private static void Rollback(AddRequest request, BridgeConfig config, RtnlSocket node, Link? hostVeth, bool ipamAllocated)
+    private static void Rollback(AddRequest request, BridgeConfig config, RtnlSocket node, Link? hostVeth, bool ipamAllocated, AttachmentRules? rules)
     {
-        // Reverse order: the lease, then the veth pair (deleting one end deletes both; gone already is fine).
+        // Reverse order: the rules, the lease, then the veth pair (deleting one end deletes both; gone already is fine).
+        try
+        {
+            if (rules is not null)
+            {
+                rules.TearDown(config.NetworkName, request.ContainerId, request.IfName, config.IpMasq, config.MacSpoofCheck, request.Log);
+            }
+        }
+        catch (CniException e)
+        {
+            request.Log.WriteLine($"bridge: rollback: removing the attachment's rules failed: {e.Message}");
+        }
+
         try
         {
             if (ipamAllocated)

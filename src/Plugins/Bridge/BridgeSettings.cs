@@ -24,6 +24,9 @@ internal sealed class BridgeSettings
     [JsonPropertyName("ipMasq")]
     public bool IpMasq { get; set; }
 
+    [JsonPropertyName("ipMasqBackend")]
+    public string? IpMasqBackend { get; set; }
+
     [JsonPropertyName("mtu")]
     public int Mtu { get; set; }
 
@@ -125,6 +128,15 @@ internal sealed class BridgeConfig
     /// <summary>The IPAM plugin's type, or null for a layer-2-only network.</summary>
     public string? IpamType { get; init; }
 
+    /// <summary>The network's name (<c>name</c>): it identifies the attachment's masquerade rules with the container ID and interface.</summary>
+    public required string NetworkName { get; init; }
+
+    /// <summary><c>ipMasq</c>: masquerade each container address's traffic leaving its subnet (nftables, the reference's nftables layout).</summary>
+    public bool IpMasq { get; init; }
+
+    /// <summary><c>macspoofchk</c>: drop frames from the container's port whose source MAC is not the container interface's.</summary>
+    public bool MacSpoofCheck { get; init; }
+
     /// <summary>The container interface's MAC, from CNI_ARGS <c>MAC</c>, <c>args.cni.mac</c> or <c>runtimeConfig.mac</c> (later wins).</summary>
     public PhysicalAddress? ContainerMac { get; init; }
 
@@ -136,23 +148,17 @@ internal sealed class BridgeConfig
 
     /// <summary>Reads and validates the configuration of a request; nothing is touched before this succeeds.</summary>
     /// <param name="request">The request.</param>
-    /// <param name="forAdd">ADD also refuses keys whose feature is not implemented yet (<c>ipMasq</c>, <c>macspoofchk</c>).</param>
+    /// <param name="forAdd">ADD also validates keys that only matter when something is made (<c>ipMasqBackend</c>); DEL and CHECK accept them as they are.</param>
     /// <returns>The configuration.</returns>
     public static BridgeConfig From(CniRequest request, bool forAdd)
     {
         BridgeSettings s = request.Config.GetSettings(BridgeJsonContext.Default.BridgeSettings);
-        if (forAdd)
-        {
-            // Both arrive with nftables in a later issue; until then they are refused, never silently ignored.
-            if (s.IpMasq)
-            {
-                throw new CniException(CniErrorCode.UnsupportedField, "unsupported field in network config: \"ipMasq\": true (IP masquerading is not implemented yet by this bridge plugin)");
-            }
 
-            if (s.MacSpoofCheck)
-            {
-                throw new CniException(CniErrorCode.UnsupportedField, "unsupported field in network config: \"macspoofchk\": true (MAC spoof checking is not implemented yet by this bridge plugin)");
-            }
+        // ipMasq, ipMasqBackend, macspoofchk (issue 12). Both backends name the same rules here: ours are the
+        // reference's nftables layout, made over nfnetlink, whichever is asked for; no iptables process is ever run.
+        if (forAdd && s.IpMasqBackend is not (null or "iptables" or "nftables"))
+        {
+            throw Invalid($"\"ipMasqBackend\": \"{s.IpMasqBackend}\" is not a known backend: unknown ipmasq backend \"{s.IpMasqBackend}\" (use \"iptables\" or \"nftables\"; both set up the same nftables rules)");
         }
 
         string bridge = string.IsNullOrEmpty(s.Bridge) ? DefaultBridgeName : s.Bridge;
@@ -199,6 +205,9 @@ internal sealed class BridgeConfig
         return new BridgeConfig
         {
             BridgeName = bridge,
+            NetworkName = request.Config.Name ?? "",
+            IpMasq = s.IpMasq,
+            MacSpoofCheck = s.MacSpoofCheck,
             IsGateway = s.IsGateway || isDefaultGateway,
             IsDefaultGateway = isDefaultGateway,
             ForceAddress = s.ForceAddress,
