@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -36,11 +35,11 @@ internal sealed partial class SpecJsonContext : JsonSerializerContext
     /// messages read as the Go plugins print them. CNI output is never embedded in HTML.
     /// </summary>
     public static SpecJsonContext Compact => s_compact ??= new SpecJsonContext(
-        new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        new JsonSerializerOptions(Default.Options) { Encoder = LazyJsonEncoder.Relaxed });
 
     /// <summary>For writing with four-space indentation, as the Go plugins print results and errors.</summary>
     public static SpecJsonContext Indented => s_indented ??= new SpecJsonContext(
-        new JsonSerializerOptions(Default.Options) { WriteIndented = true, IndentSize = 4, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        new JsonSerializerOptions(Default.Options) { WriteIndented = true, IndentSize = 4, Encoder = LazyJsonEncoder.Relaxed });
 }
 
 /// <summary>Deserialization that turns every failure into a <see cref="CniException"/> naming the key and value.</summary>
