@@ -153,7 +153,7 @@ public sealed class NetworkConfig
     /// </exception>
     public static NetworkConfig Parse(ReadOnlySpan<byte> utf8Json)
     {
-        NetworkConfig config = SpecJson.Deserialize(utf8Json, SpecJsonContext.Default.NetworkConfig, "network configuration");
+        NetworkConfig config = NetworkConfigReader.Read(utf8Json);
         config._source = utf8Json.ToArray();
         config._ipam.EnsureObject("ipam");
         config._runtimeConfig.EnsureObject("runtimeConfig");
