@@ -33,13 +33,19 @@ internal static class JsonReading
     /// The error for a value of the wrong type, as the serializer reports it: <paramref name="atValue"/>
     /// is a copy of the reader positioned on the value's first token.
     /// </summary>
-    public static CniException WrongType(ReadOnlySpan<byte> source, Utf8JsonReader atValue, string path, string clrType, string expected, string what)
+    /// <remarks><paramref name="keyPrefix"/>: for a section read on its own (say <c>ipam</c>), the key it has in the configuration.</remarks>
+    public static CniException WrongType(ReadOnlySpan<byte> source, Utf8JsonReader atValue, string path, string clrType, string expected, string what, string? keyPrefix = null)
     {
         string details = $"The JSON value could not be converted to {clrType}. Path: {path} | {Position(source, atValue.BytesConsumed)}.";
         string key = JsonText.KeyFromPath(path);
+        if (keyPrefix is not null)
+        {
+            key = path == "$" ? keyPrefix : keyPrefix + (key.StartsWith('[') ? key : "." + key);
+        }
+
         string? value = ValueText(source, atValue);
         string message;
-        if (path == "$" && value is not null && !value.StartsWith('{'))
+        if (keyPrefix is null && path == "$" && value is not null && !value.StartsWith('{'))
         {
             message = $"failed to decode the {what}: expected a JSON object, found {value}";
         }
@@ -49,7 +55,7 @@ internal static class JsonReading
         }
         else
         {
-            message = path == "$"
+            message = keyPrefix is null && path == "$"
                 ? $"failed to decode the {what} as JSON: The JSON value could not be converted to {clrType}."
                 : $"invalid {what}: key \"{key}\": The JSON value could not be converted to {clrType}.";
         }
@@ -107,15 +113,20 @@ internal static class JsonReading
             case JsonTokenType.False:
                 return false;
             case JsonTokenType.Null:
-                // The serializer's own wording for null where a boolean must be.
-                string details = $"The JSON value could not be converted to System.Boolean. Path: {path} | {Position(source, reader.BytesConsumed)}.";
-                throw new CniException(
-                    CniErrorCode.DecodingFailure,
-                    $"invalid {what}: key \"{JsonText.KeyFromPath(path)}\": Cannot get the value of a token type 'Null' as a boolean.",
-                    details);
+                throw NullFor(source, reader, path, "System.Boolean", "a boolean", what);
             default:
                 throw WrongType(source, reader, path, "System.Boolean", "a boolean", what);
         }
+    }
+
+    /// <summary>The error for <c>null</c> where a value type must be, in the serializer's words.</summary>
+    public static CniException NullFor(ReadOnlySpan<byte> source, Utf8JsonReader atValue, string path, string clrType, string kind, string what)
+    {
+        string details = $"The JSON value could not be converted to {clrType}. Path: {path} | {Position(source, atValue.BytesConsumed)}.";
+        return new CniException(
+            CniErrorCode.DecodingFailure,
+            $"invalid {what}: key \"{JsonText.KeyFromPath(path)}\": Cannot get the value of a token type 'Null' as {kind}.",
+            details);
     }
 
     /// <summary>The value the reader is on, as a compact element that outlives the reader.</summary>

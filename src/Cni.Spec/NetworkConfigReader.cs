@@ -210,6 +210,55 @@ internal static class NetworkConfigReader
         _ => throw JsonReading.WrongType(source, reader, path, "Cni.Spec.Attachment", "of the expected type (Attachment)", What),
     };
 
+    /// <summary>Reads the <c>ipam</c> section (its text as parsed) into its type: <c>type</c>, and every other key kept.</summary>
+    public static IpamConfig ReadIpam(ReadOnlySpan<byte> section)
+    {
+        var reader = new Utf8JsonReader(section);
+        reader.Read();
+        var ipam = new IpamConfig();
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string name = reader.GetString()!;
+            reader.Read();
+            if (name == "type")
+            {
+                ipam.Type = reader.TokenType switch
+                {
+                    JsonTokenType.String => reader.GetString(),
+                    JsonTokenType.Null => null,
+                    _ => throw JsonReading.WrongType(section, reader, JsonReading.Property("$", name), "System.String", "a string", What, keyPrefix: "ipam"),
+                };
+            }
+            else
+            {
+                ipam.ExtensionData ??= [];
+                ipam.ExtensionData[name] = JsonReading.Element(ref reader);
+            }
+        }
+
+        return ipam;
+    }
+
+    /// <summary>
+    /// Reads the members of the object the reader is on with a plugin's <see cref="SettingsReader{T}"/>;
+    /// a member it does not read is skipped.
+    /// </summary>
+    internal static void ReadMembers<T>(ReadOnlySpan<byte> source, ref Utf8JsonReader reader, string path, T target, SettingsReader<T> read)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string name = reader.GetString()!;
+            reader.Read();
+            var value = new SettingsValue(source, reader, name, JsonReading.Property(path, name));
+            read(target, ref value);
+            reader = value.Reader;
+            if (!value.Consumed)
+            {
+                reader.Skip();
+            }
+        }
+    }
+
     /// <summary>Reads past the end of the document: anything but white space after it is an error, as in the serializer.</summary>
     private static void ReadToEnd(ref Utf8JsonReader reader)
     {
