@@ -6,7 +6,7 @@ namespace Cni.Spec.Tests;
 /// <summary>
 /// <see cref="CniResult.Parse(ReadOnlySpan{byte}, CniVersion?)"/> reads the wire shapes with a
 /// hand-written reader; these pin it to the source-generated reader it replaced.
-/// Golden/result-reading.outcomes.json holds, for 97 documents (every golden result, malformed JSON,
+/// Golden/result-reading.outcomes.json holds, for 100 documents (every golden result, malformed JSON, nested,
 /// every member with wrong types, duplicates, unknown keys) each read with no assumed version and with
 /// 1.0.0, 0.4.0 and 0.2.0 assumed, the outcome recorded with the source-generated reader: the error
 /// code, message and details, or the result written back in its version.
