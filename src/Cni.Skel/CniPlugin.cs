@@ -164,28 +164,58 @@ public static class CniPlugin
 
     private static void WriteVersion(ICniPlugin plugin, byte[] stdin, Stream stdout)
     {
-        string? requested = null;
+        stdout.Write(VersionInfo.For(RequestedVersion(stdin), plugin.Info.SupportedVersions).ToJson());
+        stdout.Write("\n"u8);
+        stdout.Flush();
+    }
+
+    /// <summary>
+    /// The top-level <c>cniVersion</c> string of a VERSION request (the last one when it is repeated),
+    /// or <see langword="null"/> when stdin is empty, not one JSON document, or has none: VERSION needs
+    /// nothing from stdin, so an odd document gets the current version. Read with a reader rather
+    /// than a document or the serializer, which cost more than the rest of the verb.
+    /// </summary>
+    internal static string? RequestedVersion(ReadOnlySpan<byte> stdin)
+    {
+        if (stdin.IsEmpty)
+        {
+            return null;
+        }
+
         try
         {
-            if (stdin.Length > 0)
+            var reader = new System.Text.Json.Utf8JsonReader(stdin);
+            string? requested = null;
+            bool isObject = false;
+            while (reader.Read())
             {
-                using var doc = System.Text.Json.JsonDocument.Parse(stdin);
-                if (doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
-                    && doc.RootElement.TryGetProperty("cniVersion", out System.Text.Json.JsonElement v)
-                    && v.ValueKind == System.Text.Json.JsonValueKind.String)
+                if (reader.CurrentDepth == 0)
                 {
-                    requested = v.GetString();
+                    isObject |= reader.TokenType == System.Text.Json.JsonTokenType.StartObject;
+                }
+                else if (reader.CurrentDepth == 1 && reader.TokenType == System.Text.Json.JsonTokenType.PropertyName)
+                {
+                    bool isVersion = reader.ValueTextEquals("cniVersion"u8);
+                    reader.Read();
+                    if (isVersion)
+                    {
+                        requested = reader.TokenType == System.Text.Json.JsonTokenType.String ? reader.GetString() : null;
+                    }
+
+                    reader.Skip();
                 }
             }
+
+            return isObject ? requested : null;
         }
         catch (System.Text.Json.JsonException)
         {
-            // VERSION needs nothing from stdin: a missing or odd document gets the current version.
+            return null;
         }
-
-        stdout.Write(VersionInfo.For(requested, plugin.Info.SupportedVersions).ToJson());
-        stdout.Write("\n"u8);
-        stdout.Flush();
+        catch (InvalidOperationException)
+        {
+            return null; // a string that is not valid UTF-8 once unescaped
+        }
     }
 
     private static void CheckVersion(ICniPlugin plugin, InvocationState state)

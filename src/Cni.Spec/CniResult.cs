@@ -109,8 +109,17 @@ public sealed class CniResult
     /// <param name="assumedVersion">The version to assume when the element has no <c>cniVersion</c>.</param>
     /// <returns>The result.</returns>
     /// <exception cref="CniException">The element is not a result.</exception>
-    public static CniResult FromJsonElement(JsonElement element, CniVersion? assumedVersion = null) =>
-        Parse(JsonSerializer.SerializeToUtf8Bytes(element, SpecJsonContext.Default.JsonElement), assumedVersion);
+    public static CniResult FromJsonElement(JsonElement element, CniVersion? assumedVersion = null)
+    {
+        // Written compactly as the serializer wrote it (positions in errors refer to this text), without its metadata.
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = LazyJsonEncoder.Strict }))
+        {
+            element.WriteTo(writer);
+        }
+
+        return Parse(buffer.WrittenSpan, assumedVersion);
+    }
 }
 
 /// <summary>An interface in a result (<c>interfaces[]</c>, spec 0.3.0 and later).</summary>

@@ -63,7 +63,7 @@ public sealed class NetworkConfig
     [JsonIgnore]
     public IpamConfig? Ipam
     {
-        get => _ipam.Get(SpecJsonContext.Default.IpamConfig, "ipam");
+        get => _ipam.Get(NetworkConfigReader.ReadIpam);
         set => _ipam.Set(value);
     }
 
@@ -153,7 +153,7 @@ public sealed class NetworkConfig
     /// </exception>
     public static NetworkConfig Parse(ReadOnlySpan<byte> utf8Json)
     {
-        NetworkConfig config = SpecJson.Deserialize(utf8Json, SpecJsonContext.Default.NetworkConfig, "network configuration");
+        NetworkConfig config = NetworkConfigReader.Read(utf8Json);
         config._source = utf8Json.ToArray();
         config._ipam.EnsureObject("ipam");
         config._runtimeConfig.EnsureObject("runtimeConfig");
@@ -191,6 +191,31 @@ public sealed class NetworkConfig
         ArgumentNullException.ThrowIfNull(typeInfo);
         ReadOnlySpan<byte> source = _source.IsEmpty ? ToJson() : _source.Span;
         return SpecJson.Deserialize(source, typeInfo, "network configuration");
+    }
+
+    /// <summary>
+    /// Reads the plugin's own settings by hand: <paramref name="read"/> is called for each top-level key
+    /// of the configuration, in document order (a key given twice is called twice), and reads the
+    /// value with the getters of <see cref="SettingsValue"/>, which fail as
+    /// <see cref="GetSettings{T}(JsonTypeInfo{T})"/> does. Keys it does not read are skipped.
+    /// </summary>
+    /// <typeparam name="T">The plugin's settings type.</typeparam>
+    /// <param name="settings">The object to fill, holding the defaults.</param>
+    /// <param name="read">Reads one key into the object.</param>
+    /// <returns><paramref name="settings"/>.</returns>
+    /// <exception cref="CniException">A key has the wrong type (code 6, naming the key and value).</exception>
+    /// <remarks>
+    /// Unlike <see cref="GetSettings{T}(JsonTypeInfo{T})"/> this builds no serializer metadata, which is
+    /// most of what a plugin's start-up costs; the error wording is the same.
+    /// </remarks>
+    public T ReadSettings<T>(T settings, SettingsReader<T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ReadOnlySpan<byte> source = _source.IsEmpty ? ToJson() : _source.Span;
+        var reader = new Utf8JsonReader(source);
+        reader.Read();
+        NetworkConfigReader.ReadMembers(source, ref reader, "$", settings, read);
+        return settings;
     }
 
     /// <summary>
@@ -269,6 +294,20 @@ internal struct LazySection<T>
 
         return _value;
     }
+
+    /// <summary>Types the section with a hand-written reader of its text.</summary>
+    public T? Get(ReadSection read)
+    {
+        if (!_typed)
+        {
+            _value = _json is JsonElement e && e.ValueKind == JsonValueKind.Object ? read(Encoding.UTF8.GetBytes(e.GetRawText())) : null;
+            _typed = true;
+        }
+
+        return _value;
+    }
+
+    public delegate T ReadSection(ReadOnlySpan<byte> section);
 
     public void Set(T? value)
     {

@@ -42,12 +42,12 @@ internal static class ResultFamilies
     public static CniResult Read(ReadOnlySpan<byte> utf8Json, CniVersion? assumedVersion)
     {
         byte[] bytes = utf8Json.ToArray();
-        WireVersionProbe probe = SpecJson.Deserialize(bytes, SpecJsonContext.Default.WireVersionProbe, "result");
-        CniVersion version = string.IsNullOrEmpty(probe.CniVersion)
+        string? probed = ResultReader.ReadVersion(bytes);
+        CniVersion version = string.IsNullOrEmpty(probed)
             ? assumedVersion ?? CniVersion.V0_1_0
-            : CniVersion.TryParse(probe.CniVersion, out CniVersion v)
+            : CniVersion.TryParse(probed, out CniVersion v)
                 ? v
-                : throw new CniException(CniErrorCode.DecodingFailure, $"result has an invalid cniVersion \"{probe.CniVersion}\"");
+                : throw new CniException(CniErrorCode.DecodingFailure, $"result has an invalid cniVersion \"{probed}\"");
         CniResult result = For(version).Read(bytes, version);
         result.CniVersion = version;
         return result;
@@ -63,7 +63,7 @@ internal static class ResultFamilies
 
     private static CniResult Read020(byte[] json, CniVersion version)
     {
-        WireResult020 wire = SpecJson.Deserialize(json, SpecJsonContext.Default.WireResult020, "result");
+        WireResult020 wire = ResultReader.Read020(json);
         var result = new CniResult { Dns = wire.Dns ?? new DnsConfig() };
         AddLegacy(result, wire.Ip4, "ip4");
         AddLegacy(result, wire.Ip6, "ip6");
@@ -93,7 +93,7 @@ internal static class ResultFamilies
 
     private static CniResult Read040(byte[] json, CniVersion version)
     {
-        WireResult040 wire = SpecJson.Deserialize(json, SpecJsonContext.Default.WireResult040, "result");
+        WireResult040 wire = ResultReader.Read040(json);
         var result = new CniResult { Dns = wire.Dns ?? new DnsConfig() };
         ReadInterfaces(result, wire.Interfaces);
         ReadIps(result, wire.Ips);
@@ -110,7 +110,7 @@ internal static class ResultFamilies
 
     private static CniResult Read100(byte[] json, CniVersion version)
     {
-        WireResult100 wire = SpecJson.Deserialize(json, SpecJsonContext.Default.WireResult100, "result");
+        WireResult100 wire = ResultReader.Read100(json);
         var result = new CniResult { Dns = wire.Dns ?? new DnsConfig() };
         ReadInterfaces(result, wire.Interfaces);
         ReadIps(result, wire.Ips);

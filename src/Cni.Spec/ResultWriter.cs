@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace Cni.Spec;
@@ -21,7 +20,7 @@ internal static class ResultWriter
     {
         Indented = true,
         IndentSize = 4,
-        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Encoder = LazyJsonEncoder.Relaxed,
     };
 
     public static byte[] Write(Action<Utf8JsonWriter, CniResult, CniVersion> write, CniResult result, CniVersion version)

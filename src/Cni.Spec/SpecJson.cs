@@ -1,4 +1,3 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -36,11 +35,11 @@ internal sealed partial class SpecJsonContext : JsonSerializerContext
     /// messages read as the Go plugins print them. CNI output is never embedded in HTML.
     /// </summary>
     public static SpecJsonContext Compact => s_compact ??= new SpecJsonContext(
-        new JsonSerializerOptions(Default.Options) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        new JsonSerializerOptions(Default.Options) { Encoder = LazyJsonEncoder.Relaxed });
 
     /// <summary>For writing with four-space indentation, as the Go plugins print results and errors.</summary>
     public static SpecJsonContext Indented => s_indented ??= new SpecJsonContext(
-        new JsonSerializerOptions(Default.Options) { WriteIndented = true, IndentSize = 4, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+        new JsonSerializerOptions(Default.Options) { WriteIndented = true, IndentSize = 4, Encoder = LazyJsonEncoder.Relaxed });
 }
 
 /// <summary>Deserialization that turns every failure into a <see cref="CniException"/> naming the key and value.</summary>
@@ -200,11 +199,14 @@ internal static class VersionList
 /// <summary>Writes <see cref="DnsConfig"/> with empty members omitted, as the reference does.</summary>
 internal sealed class DnsConfigJsonConverter : JsonConverter<DnsConfig>
 {
-    public override DnsConfig Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    public override DnsConfig Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => ReadObject(ref reader);
+
+    /// <summary>Reads the object the reader is on; a value of the wrong shape is a <see cref="RefusedException"/>.</summary>
+    internal static DnsConfig ReadObject(ref Utf8JsonReader reader)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            throw new JsonException($"\"dns\" must be an object, not {JsonText.TokenName(reader.TokenType)}");
+            throw new RefusedException($"\"dns\" must be an object, not {JsonText.TokenName(reader.TokenType)}");
         }
 
         var dns = new DnsConfig();
@@ -222,7 +224,7 @@ internal sealed class DnsConfigJsonConverter : JsonConverter<DnsConfig>
                     {
                         JsonTokenType.String => reader.GetString(),
                         JsonTokenType.Null => null,
-                        _ => throw new JsonException($"\"dns.domain\" must be a string, not {JsonText.TokenName(reader.TokenType)}"),
+                        _ => throw new RefusedException($"\"dns.domain\" must be a string, not {JsonText.TokenName(reader.TokenType)}"),
                     };
                     break;
                 default: reader.Skip(); break;
@@ -241,14 +243,14 @@ internal sealed class DnsConfigJsonConverter : JsonConverter<DnsConfig>
 
         if (reader.TokenType != JsonTokenType.StartArray)
         {
-            throw new JsonException($"\"dns.{name}\" must be an array of strings, not {JsonText.TokenName(reader.TokenType)}");
+            throw new RefusedException($"\"dns.{name}\" must be an array of strings, not {JsonText.TokenName(reader.TokenType)}");
         }
 
         while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.String)
             {
-                throw new JsonException($"\"dns.{name}\" must hold strings, not {JsonText.TokenName(reader.TokenType)}");
+                throw new RefusedException($"\"dns.{name}\" must hold strings, not {JsonText.TokenName(reader.TokenType)}");
             }
 
             into.Add(reader.GetString()!);
@@ -256,6 +258,9 @@ internal sealed class DnsConfigJsonConverter : JsonConverter<DnsConfig>
     }
 
     public override void Write(Utf8JsonWriter writer, DnsConfig value, JsonSerializerOptions options) => WriteObject(writer, value);
+
+    /// <summary>A <c>dns</c> value of the wrong shape, in words naming the key.</summary>
+    internal sealed class RefusedException(string message) : JsonException(message);
 
     /// <summary>Writes the object: empty members are left out.</summary>
     internal static void WriteObject(Utf8JsonWriter writer, DnsConfig value)

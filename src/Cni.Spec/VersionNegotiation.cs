@@ -67,7 +67,7 @@ public sealed class VersionInfo
     public byte[] ToJson()
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = LazyJsonEncoder.Strict }))
         {
             writer.WriteStartObject();
             writer.WriteString("cniVersion"u8, CniVersion);

@@ -373,3 +373,45 @@ public class DispatcherTests
         public void GarbageCollect(GcRequest request) => calls.Add(request);
     }
 }
+
+/// <summary>VERSION reads cniVersion with a reader; it must pick what a parsed document would.</summary>
+public class VersionRequestReaderTests
+{
+    [Theory]
+    [InlineData("""{"cniVersion":"1.0.0"}""")]
+    [InlineData("""  {"name":"n","cniVersion":"0.4.0","x":{"cniVersion":"9"}}  """)]
+    [InlineData("""{"x":[{"cniVersion":"0.3.1"}],"cniVersion":"0.3.0"}""")]
+    [InlineData("""{"cniVersion":"0.3.0","cniVersion":"1.1.0"}""")]
+    [InlineData("""{"cniVersion":"0.3.0","cniVersion":1}""")]
+    [InlineData("""{"cniVersion":1.0}""")]
+    [InlineData("""{"cni\u0056ersion":"0.2.0"}""")]
+    [InlineData("""{"other":"1.0.0"}""")]
+    [InlineData("""["cniVersion","1.0.0"]""")]
+    [InlineData("\"1.0.0\"")]
+    [InlineData("{")]
+    [InlineData("""{"cniVersion":"1.0.0"} trailing""")]
+    [InlineData("""{"cniVersion":"1.0.0",}""")]
+    [InlineData("""{"cniVersion":"1.0.0"/* c */}""")]
+    [InlineData("   ")]
+    [InlineData("")]
+    public void Picks_what_a_parsed_document_would(string stdin)
+    {
+        byte[] bytes = System.Text.Encoding.UTF8.GetBytes(stdin);
+        Assert.Equal(FromDocument(bytes), CniPlugin.RequestedVersion(bytes));
+    }
+
+    private static string? FromDocument(byte[] stdin)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(stdin);
+            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("cniVersion", out System.Text.Json.JsonElement v)
+                && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -6,7 +6,7 @@ using Cni.Spec;
 
 namespace Cni.Plugins.Bridge;
 
-/// <summary>The bridge plugin's own keys, exactly as the reference names them, read through <see cref="BridgeJsonContext"/>.</summary>
+/// <summary>The bridge plugin's own keys, exactly as the reference names them, read by <see cref="Read"/>.</summary>
 internal sealed class BridgeSettings
 {
     [JsonPropertyName("bridge")]
@@ -62,6 +62,38 @@ internal sealed class BridgeSettings
 
     [JsonPropertyName("runtimeConfig")]
     public MacSetting? RuntimeConfig { get; set; }
+
+    /// <summary>
+    /// Reads the bridge's keys of a configuration by hand (no serializer metadata: building it was most
+    /// of an ADD's own instructions), with the errors the source-generated reader gave. Each property's
+    /// JSON name is the one in its <c>JsonPropertyName</c> attribute, kept as the record of the format.
+    /// </summary>
+    public static BridgeSettings Read(NetworkConfig config) => config.ReadSettings(new BridgeSettings(), ReadKey);
+
+    private static void ReadKey(BridgeSettings s, ref SettingsValue value)
+    {
+        switch (value.Key)
+        {
+            case "bridge": s.Bridge = value.GetString(); break;
+            case "isGateway": s.IsGateway = value.GetBoolean(); break;
+            case "isDefaultGateway": s.IsDefaultGateway = value.GetBoolean(); break;
+            case "forceAddress": s.ForceAddress = value.GetBoolean(); break;
+            case "ipMasq": s.IpMasq = value.GetBoolean(); break;
+            case "ipMasqBackend": s.IpMasqBackend = value.GetString(); break;
+            case "mtu": s.Mtu = value.GetInt32(); break;
+            case "hairpinMode": s.HairpinMode = value.GetBoolean(); break;
+            case "promiscMode": s.PromiscMode = value.GetBoolean(); break;
+            case "vlan": s.Vlan = value.GetInt32(); break;
+            case "vlanTrunk": s.VlanTrunk = value.GetArrayOfObjects(static () => new VlanTrunkSetting(), VlanTrunkSetting.ReadKey, "Cni.Plugins.Bridge.VlanTrunkSetting"); break;
+            case "preserveDefaultVlan": s.PreserveDefaultVlan = value.GetNullableBoolean(); break;
+            case "macspoofchk": s.MacSpoofCheck = value.GetBoolean(); break;
+            case "enabledad": s.EnableDad = value.GetBoolean(); break;
+            case "disableContainerInterface": s.DisableContainerInterface = value.GetBoolean(); break;
+            case "portIsolation": s.PortIsolation = value.GetBoolean(); break;
+            case "args": s.Args = value.GetObject(static () => new ArgsSetting(), ArgsSetting.ReadKey, "Cni.Plugins.Bridge.ArgsSetting"); break;
+            case "runtimeConfig": s.RuntimeConfig = value.GetObject(static () => new MacSetting(), MacSetting.ReadKey, "Cni.Plugins.Bridge.MacSetting"); break;
+        }
+    }
 }
 
 /// <summary>One <c>vlanTrunk</c> entry: a single <c>id</c>, a <c>minID</c>..<c>maxID</c> range, or both.</summary>
@@ -75,12 +107,30 @@ internal sealed class VlanTrunkSetting
 
     [JsonPropertyName("maxID")]
     public int? MaxId { get; set; }
+
+    public static void ReadKey(VlanTrunkSetting t, ref SettingsValue value)
+    {
+        switch (value.Key)
+        {
+            case "id": t.Id = value.GetNullableInt32(); break;
+            case "minID": t.MinId = value.GetNullableInt32(); break;
+            case "maxID": t.MaxId = value.GetNullableInt32(); break;
+        }
+    }
 }
 
 internal sealed class ArgsSetting
 {
     [JsonPropertyName("cni")]
     public MacSetting? Cni { get; set; }
+
+    public static void ReadKey(ArgsSetting a, ref SettingsValue value)
+    {
+        if (value.Key == "cni")
+        {
+            a.Cni = value.GetObject(static () => new MacSetting(), MacSetting.ReadKey, "Cni.Plugins.Bridge.MacSetting");
+        }
+    }
 }
 
 /// <summary>The <c>mac</c> key of <c>args.cni</c> and of <c>runtimeConfig</c>.</summary>
@@ -88,10 +138,15 @@ internal sealed class MacSetting
 {
     [JsonPropertyName("mac")]
     public string? Mac { get; set; }
-}
 
-[JsonSerializable(typeof(BridgeSettings))]
-internal sealed partial class BridgeJsonContext : JsonSerializerContext;
+    public static void ReadKey(MacSetting m, ref SettingsValue value)
+    {
+        if (value.Key == "mac")
+        {
+            m.Mac = value.GetString();
+        }
+    }
+}
 
 /// <summary>A validated bridge configuration: defaults applied, VLANs collected, the container MAC chosen.</summary>
 internal sealed class BridgeConfig
@@ -152,7 +207,7 @@ internal sealed class BridgeConfig
     /// <returns>The configuration.</returns>
     public static BridgeConfig From(CniRequest request, bool forAdd)
     {
-        BridgeSettings s = request.Config.GetSettings(BridgeJsonContext.Default.BridgeSettings);
+        BridgeSettings s = BridgeSettings.Read(request.Config);
 
         // ipMasq, ipMasqBackend, macspoofchk (issue 12). Both backends name the same rules here: ours are the
         // reference's nftables layout, made over nfnetlink, whichever is asked for; no iptables process is ever run.
