@@ -24,16 +24,8 @@ command -v valgrind >/dev/null || { echo "valgrind missing: apt-get install valg
 have_multi=0; [ -x "$MULTI_DIR/cni-plugins" ] && [ -e "$MULTI_DIR/bridge" ] && have_multi=1
 have_floor=0; [ -x "$FLOOR" ] && have_floor=1
 
-tag="cnicg-$$"
-work=$(mktemp -d /tmp/cni-callgrind.XXXXXX)
-node="$tag-node"
-cleanup() {
-  for ns in $(ip netns list | awk '{print $1}' | grep "^$tag-" || true); do ip netns del "$ns" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$node"
-ip -n "$node" link set lo up
+. "$(dirname "$0")/bench-common.sh"
+bench_node cnicg
 mkdir -p "$work/bin-ours" "$work/bin-go"
 ln -s "$OURS_DIR/bridge" "$work/bin-ours/bridge"; ln -s "$OURS_DIR/host-local" "$work/bin-ours/host-local"
 ln -s "$GO_DIR/bridge" "$work/bin-go/bridge"; ln -s "$GO_DIR/host-local" "$work/bin-go/host-local"

@@ -24,15 +24,8 @@ for b in "$OURS" "$OURS_IPAM"; do [ -x "$b" ] || { echo "missing $b: run eng/pub
 for b in "$GO" "$GO_IPAM"; do [ -x "$b" ] || { echo "missing $b: apt-get install containernetworking-plugins" >&2; exit 1; }; done
 command -v iptables >/dev/null || { echo "the Go bridge needs iptables: apt-get install iptables" >&2; exit 1; }
 
-tag="cnibmasq-$$"
-work=$(mktemp -d /tmp/cni-bench-masq.XXXXXX)
-node="$tag-node"
-cleanup() {
-  for ns in $(ip netns list | awk '{print $1}' | grep "^$tag-" || true); do ip netns del "$ns" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$node"
+. "$(dirname "$0")/../bench-common.sh"
+bench_node cnibmasq
 
 mkdir -p "$work/bin-ours" "$work/bin-go"
 ln -s "$OURS_IPAM" "$work/bin-ours/host-local"

@@ -40,16 +40,8 @@ have_multi=0
 have_floor=0
 [ -x "$FLOOR" ] && have_floor=1
 
-tag="cnibench-$$"
-work=$(mktemp -d /tmp/cni-bench.XXXXXX)
-node="$tag-node"
-cleanup() {
-  for ns in $(ip netns list | awk '{print $1}' | grep "^$tag-" || true); do ip netns del "$ns" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$node"
-ip -n "$node" link set lo up
+. "$(dirname "$0")/../bench-common.sh"
+bench_node cnibench
 
 mkdir -p "$work/bin-ours" "$work/bin-go"
 ln -s "$OURS_DIR/bridge" "$work/bin-ours/bridge"

@@ -20,15 +20,8 @@ bin=$PWD/artifacts/cni-bin
 for p in flannel bridge host-local; do [ -x "$bin/$p" ] || { echo "missing $bin/$p: run eng/publish.sh first" >&2; exit 1; }; done
 [ -x /usr/lib/cni/bridge ] || { echo "missing /usr/lib/cni/bridge: apt-get install containernetworking-plugins" >&2; exit 1; }
 
-tag="cnibenchfl-$$"
-work=$(mktemp -d /tmp/cni-bench-flannel.XXXXXX)
-node="$tag-node"
-cleanup() {
-  for ns in $(ip netns list | awk '{print $1}' | grep "^$tag-" || true); do ip netns del "$ns" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-ip netns add "$node"
+. "$(dirname "$0")/../bench-common.sh"
+bench_node cnibenchfl
 
 mkdir -p "$work/bin-ours" "$work/bin-go"
 ln -s "$bin/bridge" "$work/bin-ours/bridge"; ln -s "$bin/host-local" "$work/bin-ours/host-local"
