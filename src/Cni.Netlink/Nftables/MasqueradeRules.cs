@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using Cni.Spec;
 using Tmds.Linux;
@@ -301,7 +300,7 @@ public static class MasqueradeRules
         }
     }
 
-    internal static string Hash16(string text) => Convert.ToHexStringLower(SHA512.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+    internal static string Hash16(string text) => Sha512.HexPrefix(text, 16);
 
     private static string Unquote(string text) => text.Replace("\"", "", StringComparison.Ordinal);
 }
