@@ -41,10 +41,25 @@ public sealed class NetlinkException : IOException
         HResult = errorCode;
     }
 
+    // A failure whose message the caller composed (nf_tables names the operation itself), with the request's type and
+    // the kernel's extended-ACK text kept apart for callers that read them.
+    internal NetlinkException(string message, int errorCode, ushort requestType, string? kernelMessage)
+        : base(message)
+    {
+        ErrorCode = errorCode;
+        RequestType = requestType;
+        KernelMessage = string.IsNullOrEmpty(kernelMessage) ? null : kernelMessage;
+        HResult = errorCode;
+    }
+
     /// <summary>The positive <c>errno</c> (for example 17 for <c>EEXIST</c>).</summary>
     public int ErrorCode { get; }
 
-    /// <summary>The <c>nlmsg_type</c> of the request that failed (an <see cref="RtmType"/>), or 0.</summary>
+    /// <summary>
+    /// The <c>nlmsg_type</c> of the request that failed, or 0: an <see cref="RtmType"/> for rtnetlink; for nf_tables
+    /// <c>(NFNL_SUBSYS_NFTABLES &lt;&lt; 8) | </c><see cref="NftMessageType"/> (<see cref="NftMessageTypes.ToNetlinkType(NftMessageType)"/>),
+    /// or <see cref="NfnetlinkMessageType.BatchBegin"/> when the kernel refused a batch as a whole.
+    /// </summary>
     public ushort RequestType { get; }
 
     /// <summary>The kernel's extended-ACK message (<c>NLMSGERR_ATTR_MSG</c>), when it sent one.</summary>

@@ -1,6 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
-
 namespace Cni.Netlink.Nftables;
 
 /// <summary>
@@ -40,8 +37,7 @@ public static class IptablesMasqueradeRules
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(containerId);
         const string prefix = "CNI-";
-        string hash = Convert.ToHexStringLower(SHA512.HashData(Encoding.UTF8.GetBytes(network + containerId)));
-        return prefix + hash[..(ChainNameLength - prefix.Length)];
+        return prefix + Sha512.HexPrefix(network + containerId, ChainNameLength - prefix.Length);
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using Cni.Spec;
 using Tmds.Linux;
@@ -20,7 +19,7 @@ namespace Cni.Netlink.Nftables;
 ///     ip6 saddr fd00::3 ip6 daddr != fd00::/64 masquerade comment "..."
 ///   }
 ///   chain postrouting {
-///     type nat hook postrouting priority srcnat;           # refilled on every setup
+///     type nat hook postrouting priority srcnat;           # refilled by a setup unless exactly this
 ///     ip daddr 224.0.0.0/4 return
 ///     ip6 daddr ff00::/8 return
 ///     goto masq_checks
@@ -56,6 +55,8 @@ public static class MasqueradeRules
     public const string ChainComment = "Masquerade traffic from certain IPs to any (non-multicast) IP outside their subnet";
 
     private const int Attempts = 3;
+
+    private const int PostroutingRuleCount = 3;
 
     /// <summary>The comment prefix of every rule of a network: H(network).</summary>
     /// <param name="network">The network name.</param>
@@ -100,7 +101,7 @@ public static class MasqueradeRules
 
     /// <summary>
     /// Sets up an attachment's masquerading, in one transaction: ensures the table and chains, refills
-    /// <see cref="PostroutingChain"/>, deletes the attachment's earlier rules, and adds one rule per address.
+    /// <see cref="PostroutingChain"/> unless it holds exactly its three rules already, deletes the attachment's earlier rules, and adds one rule per address.
     /// </summary>
     /// <param name="nft">A socket in the node's namespace.</param>
     /// <param name="network">The network name.</param>
@@ -125,10 +126,11 @@ public static class MasqueradeRules
 
         Retry(() =>
         {
-            IReadOnlyList<NftRule> stale = ListMatching(nft, prefix);
+            // One dump of the table: the attachment's earlier rules, and whether postrouting is as it should be.
+            IReadOnlyList<NftRule> rules = nft.ListRules(NftFamily.Inet, Table);
             using NftTransaction tx = nft.Begin();
-            AddTableAndChains(tx);
-            foreach (NftRule rule in stale)
+            AddTableAndChains(tx, refillPostrouting: !PostroutingIsIntact(rules));
+            foreach (NftRule rule in rules.Where(r => r.Chain == Chain && r.Comment is { } c && c.StartsWith(prefix, StringComparison.Ordinal)))
             {
                 tx.DeleteRule(NftFamily.Inet, Table, Chain, rule.Handle);
             }
@@ -229,26 +231,75 @@ public static class MasqueradeRules
         expressions.Masquerade();
     }
 
-    private static void AddTableAndChains(NftTransaction tx)
+    private static void AddTableAndChains(NftTransaction tx, bool refillPostrouting)
     {
         tx.AddTable(NftFamily.Inet, Table, TableComment);
         tx.AddChain(NftFamily.Inet, Table, Chain, ChainComment);
         tx.AddBaseChain(NftFamily.Inet, Table, PostroutingChain, new NftBaseChain(NftChainType.Nat, NftHook.Postrouting, Priority));
+        if (!refillPostrouting)
+        {
+            return;
+        }
+
         tx.FlushChain(NftFamily.Inet, Table, PostroutingChain);
         Span<byte> buffer = stackalloc byte[512];
-        var v4 = new NftExpressionWriter(buffer);
-        v4.MatchNetworkProtocol(AddressFamily.InterNetwork);
-        v4.MatchPrefix(source: false, IPAddress.Parse("224.0.0.0"), 4);
-        v4.Verdict(NftVerdict.Return);
-        tx.AddRule(NftFamily.Inet, Table, PostroutingChain, v4.WrittenSpan);
-        var v6 = new NftExpressionWriter(buffer);
-        v6.MatchNetworkProtocol(AddressFamily.InterNetworkV6);
-        v6.MatchPrefix(source: false, IPAddress.Parse("ff00::"), 8);
-        v6.Verdict(NftVerdict.Return);
-        tx.AddRule(NftFamily.Inet, Table, PostroutingChain, v6.WrittenSpan);
-        var jump = new NftExpressionWriter(buffer);
-        jump.Verdict(NftVerdict.Goto, Chain);
-        tx.AddRule(NftFamily.Inet, Table, PostroutingChain, jump.WrittenSpan);
+        for (int i = 0; i < PostroutingRuleCount; i++)
+        {
+            var e = new NftExpressionWriter(buffer);
+            WritePostroutingRule(ref e, i);
+            tx.AddRule(NftFamily.Inet, Table, PostroutingChain, e.WrittenSpan);
+        }
+    }
+
+    // The postrouting chain's rules, in order: ip daddr 224.0.0.0/4 return; ip6 daddr ff00::/8 return; goto masq_checks.
+    private static void WritePostroutingRule(ref NftExpressionWriter e, int index)
+    {
+        switch (index)
+        {
+            case 0:
+                e.MatchNetworkProtocol(AddressFamily.InterNetwork);
+                e.MatchPrefix(source: false, IPAddress.Parse("224.0.0.0"), 4);
+                e.Verdict(NftVerdict.Return);
+                break;
+            case 1:
+                e.MatchNetworkProtocol(AddressFamily.InterNetworkV6);
+                e.MatchPrefix(source: false, IPAddress.Parse("ff00::"), 8);
+                e.Verdict(NftVerdict.Return);
+                break;
+            default:
+                e.Verdict(NftVerdict.Goto, Chain);
+                break;
+        }
+    }
+
+    // Postrouting holds exactly its three rules, in order (comments aside, as the reference writes none): then a setup
+    // leaves it alone, so its batch deletes nothing (a commit with deletions makes the socket's close wait for the
+    // kernel's clean-up). Anything else is refilled, as the reference refills it on every setup.
+    internal static bool PostroutingIsIntact(IReadOnlyList<NftRule> tableRules)
+    {
+        Span<byte> buffer = stackalloc byte[512];
+        int i = 0;
+        foreach (NftRule rule in tableRules)
+        {
+            if (rule.Chain != PostroutingChain)
+            {
+                continue;
+            }
+
+            if (i == PostroutingRuleCount)
+            {
+                return false;
+            }
+
+            var e = new NftExpressionWriter(buffer);
+            WritePostroutingRule(ref e, i++);
+            if (rule.Comment is not null || !NftDecoder.SameExpressions(rule.Expressions, e.WrittenSpan))
+            {
+                return false;
+            }
+        }
+
+        return i == PostroutingRuleCount;
     }
 
     // Exactly the expressions Setup writes for this address.
@@ -258,9 +309,6 @@ public static class MasqueradeRules
         WriteRule(ref expected, address);
         return NftDecoder.SameExpressions(rule.Expressions, expected.WrittenSpan);
     }
-
-    private static IReadOnlyList<NftRule> ListMatching(NftablesSocket nft, string prefix) =>
-        nft.ListRules(NftFamily.Inet, Table, Chain).Where(r => r.Comment is { } c && c.StartsWith(prefix, StringComparison.Ordinal)).ToList();
 
     private static int DeleteWhere(NftablesSocket nft, Func<NftRule, bool> predicate)
     {
@@ -301,7 +349,7 @@ public static class MasqueradeRules
         }
     }
 
-    internal static string Hash16(string text) => Convert.ToHexStringLower(SHA512.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+    internal static string Hash16(string text) => Sha512.HexPrefix(text, 16);
 
     private static string Unquote(string text) => text.Replace("\"", "", StringComparison.Ordinal);
 }

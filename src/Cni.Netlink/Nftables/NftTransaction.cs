@@ -184,7 +184,7 @@ public sealed class NftTransaction : IDisposable
         int batchError = _socket.SendBatch(_buffer.AsSpan(0, _length + BatchHeaderSize), begin, errors, messages, out string? batchMessage);
         if (batchError != 0)
         {
-            throw NftablesSocket.Failure($"the nf_tables batch of {count} operation{(count == 1 ? "" : "s")} (first {Describe(0)})", batchError, batchMessage);
+            throw NftablesSocket.Failure($"the nf_tables batch of {count} operation{(count == 1 ? "" : "s")} (first {Describe(0)})", batchError, (ushort)NfnetlinkMessageType.BatchBegin, batchMessage);
         }
 
         int failed = Array.FindIndex(errors, e => e != 0);
@@ -192,7 +192,7 @@ public sealed class NftTransaction : IDisposable
         {
             int others = errors.Count(e => e != 0) - 1;
             string more = others > 0 ? $"; {others} later operation{(others == 1 ? "" : "s")} failed too" : "";
-            throw NftablesSocket.Failure($"{Describe(failed)} (operation {failed + 1} of {count}{more})", errors[failed], messages[failed]);
+            throw NftablesSocket.Failure($"{Describe(failed)} (operation {failed + 1} of {count}{more})", errors[failed], NftMessageTypes.ToNetlinkType(_operations[failed].Type), messages[failed]);
         }
     }
 

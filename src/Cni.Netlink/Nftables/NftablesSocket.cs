@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Cni.Netlink.Protocol;
 using Tmds.Linux;
 
@@ -291,7 +292,7 @@ public sealed class NftablesSocket : IDisposable
                             return null;
                         }
 
-                        throw Failure(what, code, ErrorText(message));
+                        throw Failure(what, code, RequestTypeOf(request), ErrorText(message));
                     }
 
                     if (message.Type == type)
@@ -342,7 +343,7 @@ public sealed class NftablesSocket : IDisposable
                             int code = message.Payload.Length >= 4 ? -message.GetErrorCode() : 0;
                             if (code != 0)
                             {
-                                throw Failure(what, code, ErrorText(message));
+                                throw Failure(what, code, RequestTypeOf(request), ErrorText(message));
                             }
 
                             done = true;
@@ -364,13 +365,20 @@ public sealed class NftablesSocket : IDisposable
 
             if (attempt == DumpAttempts)
             {
-                throw Failure(what, LibC.EINTR, $"the ruleset kept changing during {DumpAttempts} dumps");
+                throw Failure(what, LibC.EINTR, RequestTypeOf(request), null, $"the ruleset kept changing during {DumpAttempts} dumps");
             }
         }
     }
 
-    internal static NetlinkException Failure(string what, int errno, string? kernelMessage) =>
-        new($"{what}: {Errno.Describe(errno)}{(string.IsNullOrEmpty(kernelMessage) ? "" : ": " + kernelMessage)}", errno, null);
+    // kernelMessage is the kernel's extended-ACK text (kept in KernelMessage); detail is ours, for the message only.
+    internal static NetlinkException Failure(string what, int errno, ushort requestType, string? kernelMessage, string? detail = null)
+    {
+        string? extra = string.IsNullOrEmpty(kernelMessage) ? detail : kernelMessage;
+        return new($"{what}: {Errno.Describe(errno)}{(string.IsNullOrEmpty(extra) ? "" : ": " + extra)}", errno, requestType, kernelMessage);
+    }
+
+    // The nlmsg_type of a request this socket wrote (host byte order, after the 4-byte length).
+    private static ushort RequestTypeOf(ReadOnlySpan<byte> request) => MemoryMarshal.Read<ushort>(request[4..]);
 
     private static string? ErrorText(NetlinkMessage message)
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Cni.Netlink.Nftables;
+using Cni.Netlink.Protocol;
 using Cni.Tests;
 using Tmds.Linux;
 
@@ -35,6 +36,11 @@ public sealed class NftTransactionTests
 
         Assert.Equal(LibC.EOPNOTSUPP, error.ErrorCode);
         Assert.StartsWith("NEWRULE in inet t1 c1 (operation 4 of 4)", error.Message, StringComparison.Ordinal);
+        Assert.Equal(NftMessageTypes.ToNetlinkType(NftMessageType.NewRule), error.RequestType);
+        if (error.KernelMessage is { } kernelMessage)
+        {
+            Assert.EndsWith(": " + kernelMessage, error.Message, StringComparison.Ordinal);
+        }
         Assert.Empty(nft.ListTables());
         Assert.DoesNotContain("t1", ns.Exec(NftKernelTests.Nft(), "list", "ruleset"), StringComparison.Ordinal);
 
@@ -65,6 +71,7 @@ public sealed class NftTransactionTests
             Assert.Equal(LibC.ENOENT, e.ErrorCode);
             Assert.True(e.IsNotFound);
             Assert.StartsWith("DELRULE handle 42 in ip t nochain (operation 2 of 3; 1 later operation failed too)", e.Message, StringComparison.Ordinal);
+            Assert.Equal(NftMessageTypes.ToNetlinkType(NftMessageType.DelRule), e.RequestType);
         }
 
         Assert.Empty(nft.ListTables());
@@ -78,6 +85,7 @@ public sealed class NftTransactionTests
             tx.AddChain(NftFamily.IPv4, "t", "c");
             NetlinkException e = Assert.Throws<NetlinkException>(tx.Commit);
             Assert.StartsWith("DELTABLE ip absent (operation 1 of 3)", e.Message, StringComparison.Ordinal);
+            Assert.Equal(NftMessageTypes.ToNetlinkType(NftMessageType.DelTable), e.RequestType);
         }
 
         Assert.Empty(nft.ListTables());
