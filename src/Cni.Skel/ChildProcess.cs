@@ -50,7 +50,7 @@ internal static unsafe partial class ChildProcess
     /// <summary>Runs the program and waits for it.</summary>
     /// <exception cref="Win32Exception">It could not be started (the errno of the spawn, e.g. ETXTBSY).</exception>
     /// <exception cref="IOException">A pipe or wait failed.</exception>
-    public static Result Run(string path, IReadOnlyDictionary<string, string> environment, ReadOnlySpan<byte> stdin)
+    public static Result Run(string path, IReadOnlyDictionary<string, string> environment, ReadOnlySpan<byte> stdin, IReadOnlyList<string>? arguments = null)
     {
         int* input = stackalloc int[2];
         int* output = stackalloc int[2];
@@ -63,7 +63,7 @@ internal static unsafe partial class ChildProcess
                 throw Failure("pipe2");
             }
 
-            int pid = Spawn(path, environment, input[0], output[1], error[1]);
+            int pid = Spawn(path, arguments ?? [], environment, input[0], output[1], error[1]);
             Close(ref input[0]);
             Close(ref output[1]);
             Close(ref error[1]);
@@ -98,12 +98,12 @@ internal static unsafe partial class ChildProcess
 
     private static int Pipe(int* fds) => LibC.pipe2(fds, LibC.O_CLOEXEC);
 
-    private static int Spawn(string path, IReadOnlyDictionary<string, string> environment, int stdin, int stdout, int stderr)
+    private static int Spawn(string path, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, int stdin, int stdout, int stderr)
     {
         long* actions = stackalloc long[FileActionsWords];
         long* attr = stackalloc long[AttrWords];
         long* sigDefault = stackalloc long[SigSetWords];
-        byte* block = BuildStrings(path, environment, out byte** argv, out byte** envp);
+        byte* block = BuildStrings(path, arguments, environment, out byte** argv, out byte** envp);
         try
         {
             Check(posix_spawn_file_actions_init(actions), "posix_spawn_file_actions_init");
@@ -145,11 +145,17 @@ internal static unsafe partial class ChildProcess
         }
     }
 
-    /// <summary>argv (the path alone) and envp (<c>KEY=VALUE</c>), NUL-terminated UTF-8, with their pointer arrays, in one block.</summary>
-    private static byte* BuildStrings(string path, IReadOnlyDictionary<string, string> environment, out byte** argv, out byte** envp)
+    /// <summary>argv (the path, then the arguments) and envp (<c>KEY=VALUE</c>), NUL-terminated UTF-8, with their pointer arrays, in one block.</summary>
+    private static byte* BuildStrings(string path, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, out byte** argv, out byte** envp)
     {
-        int pointers = 2 + environment.Count + 1;
+        int argc = 1 + arguments.Count;
+        int pointers = argc + 1 + environment.Count + 1;
         nuint size = (nuint)(pointers * sizeof(byte*)) + (nuint)Encoding.UTF8.GetByteCount(path) + 1;
+        foreach (string argument in arguments)
+        {
+            size += (nuint)(Encoding.UTF8.GetByteCount(argument) + 1);
+        }
+
         foreach ((string key, string value) in environment)
         {
             size += (nuint)(Encoding.UTF8.GetByteCount(key) + 1 + Encoding.UTF8.GetByteCount(value) + 1);
@@ -161,8 +167,14 @@ internal static unsafe partial class ChildProcess
         byte* end = block + size;
         table[0] = text;
         text = Append(text, end, path, null);
-        table[1] = null;
-        int i = 2;
+        for (int a = 0; a < arguments.Count; a++)
+        {
+            table[1 + a] = text;
+            text = Append(text, end, arguments[a], null);
+        }
+
+        table[argc] = null;
+        int i = argc + 1;
         foreach ((string key, string value) in environment)
         {
             table[i++] = text;
@@ -171,7 +183,7 @@ internal static unsafe partial class ChildProcess
 
         table[i] = null;
         argv = table;
-        envp = table + 2;
+        envp = table + argc + 1;
         return block;
     }
 

@@ -83,6 +83,33 @@ public sealed class ProcessPluginExecutor : IPluginExecutor
         }
     }
 
+    /// <summary>
+    /// Runs a program that is not a plugin (a node tool a plugin needs) the same way a delegate is run:
+    /// <c>posix_spawn</c>, the given arguments and environment only, stdin fed and stdout and stderr captured
+    /// synchronously, the exit reaped directly. No shell is involved and no PATH search is made.
+    /// </summary>
+    /// <param name="path">The program's absolute path.</param>
+    /// <param name="arguments">Its arguments (argv[1] on); argv[0] is <paramref name="path"/>.</param>
+    /// <param name="environment">Its whole environment.</param>
+    /// <param name="stdin">Its standard input.</param>
+    /// <returns>The exit code (128 + the signal's number when a signal ended it) and the captured output.</returns>
+    /// <exception cref="CniException">The program could not be started (code 999, naming it and the reason).</exception>
+    public static PluginOutput RunProgram(string path, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(arguments);
+        ArgumentNullException.ThrowIfNull(environment);
+        try
+        {
+            ChildProcess.Result run = ChildProcess.Run(path, environment, stdin.Span, arguments);
+            return new PluginOutput(run.ExitCode, run.Stdout, Encoding.UTF8.GetString(run.Stderr));
+        }
+        catch (Exception e) when (e is Win32Exception or IOException)
+        {
+            throw new CniException(CniErrorCode.Internal, $"failed to start {path}: {e.Message}", null, e);
+        }
+    }
+
     private static PluginOutput ExecuteOnce(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin)
     {
         ChildProcess.Result run = ChildProcess.Run(path, environment, stdin.Span);

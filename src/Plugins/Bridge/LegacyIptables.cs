@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
+using Cni.Skel;
 
 namespace Cni.Plugins.Bridge;
 
@@ -54,35 +54,20 @@ internal static class LegacyIptables
         return done;
     }
 
+    // Where Debian and most distributions install the iptables tools; PATH is not searched (no shell).
+    private static readonly string[] ToolDirectories = ["/usr/sbin", "/sbin", "/usr/bin", "/bin"];
+
     private static string Run(string tool, params string[] arguments)
     {
-        var start = new ProcessStartInfo(tool)
+        string? path = ToolDirectories.Select(d => Path.Join(d, tool)).FirstOrDefault(File.Exists)
+            ?? throw new Cni.Spec.CniException(Cni.Spec.CniErrorCode.Internal, $"a legacy iptables nat table is present but {tool} was not found in {string.Join(", ", ToolDirectories)} to remove its rules");
+        var environment = new Dictionary<string, string> { ["PATH"] = string.Join(':', ToolDirectories) };
+        PluginOutput run = ProcessPluginExecutor.RunProgram(path, arguments, environment, ReadOnlyMemory<byte>.Empty);
+        if (run.ExitCode != 0)
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in arguments)
-        {
-            start.ArgumentList.Add(a);
+            throw new Cni.Spec.CniException(Cni.Spec.CniErrorCode.Internal, $"failed to remove legacy iptables rules: '{tool} {string.Join(' ', arguments)}' exited with {run.ExitCode}: {run.Stderr.Trim()}");
         }
 
-        try
-        {
-            using Process process = Process.Start(start)!;
-            Task<string> stderr = process.StandardError.ReadToEndAsync();
-            string stdout = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new Cni.Spec.CniException(Cni.Spec.CniErrorCode.Internal, $"failed to remove legacy iptables rules: '{tool} {string.Join(' ', arguments)}' exited with {process.ExitCode}: {stderr.Result.Trim()}");
-            }
-
-            return stdout;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new Cni.Spec.CniException(Cni.Spec.CniErrorCode.Internal, $"a legacy iptables nat table is present but {tool} cannot be run to remove its rules: {e.Message}");
-        }
+        return System.Text.Encoding.UTF8.GetString(run.Stdout.Span);
     }
 }
