@@ -77,13 +77,18 @@ public sealed class HostLocalConfig
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(args);
-        HostLocalNetConf conf = config.GetSettings(HostLocalJsonContext.Default.HostLocalNetConf);
+        HostLocalNetConf conf = HostLocalNetConf.Read(config);
         HostLocalIpamSettings ipam = conf.Ipam ?? throw Invalid("IPAM config missing 'ipam' key");
-        IpRangeConfig legacy = config.GetSettings(HostLocalJsonContext.Default.HostLocalLegacyRange).Ipam!; // decoded with the rest, as before any check
+        IpRangeConfig legacy = ipam.Legacy; // its wrong types fail here, after the other keys', before any check
+        if (ipam.LegacyError is CniException legacyError)
+        {
+            throw legacyError;
+        }
+
         List<IPAddress> requested = RequestedAddressesOf(config, args);
         List<CniRoute> routes = [.. (ipam.Routes ?? []).Select(ToRoute)];
 
-        List<List<IpRangeConfig>> sets = [];
+        List<IReadOnlyList<IpRangeConfig?>?> sets = [];
         if (config.RuntimeConfig?.IpRanges is { Count: > 0 } runtimeRanges)
         {
             sets.AddRange(runtimeRanges);
@@ -249,8 +254,9 @@ public sealed class HostLocalConfig
     private static IPAddress? OptionalAddress(string? text) =>
         string.IsNullOrEmpty(text) ? null : IPText.TryParse(text, out IPAddress? address) ? address : throw Invalid($"invalid IP address: {text}");
 
-    private static CniRoute ToRoute(RouteSetting route)
+    private static CniRoute ToRoute(RouteSetting? route)
     {
+        route ??= new RouteSetting(); // a null entry has no destination
         if (!IPCidr.TryParse(route.Dst, out IPCidr dst))
         {
             throw Invalid($"invalid CIDR address: {route.Dst}");

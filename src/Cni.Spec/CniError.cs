@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -14,6 +15,10 @@ public sealed record CniError(
     [property: JsonPropertyName("msg"), JsonPropertyOrder(2)] string Message,
     [property: JsonPropertyName("details"), JsonPropertyOrder(3), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Details)
 {
+    private static readonly JsonWriterOptions CompactOptions = new() { Encoder = LazyJsonEncoder.Relaxed };
+
+    private static readonly JsonWriterOptions IndentedOptions = new() { Indented = true, IndentSize = 4, Encoder = LazyJsonEncoder.Relaxed };
+
     /// <summary>
     /// The version of the error object. The specification includes it; the Go reference plugins
     /// leave it out, so it is <see langword="null"/> when an error is parsed without one.
@@ -30,8 +35,37 @@ public sealed record CniError(
     /// <summary>Writes the error object as UTF-8 JSON.</summary>
     /// <param name="indented">Whether to indent with four spaces, as the reference plugins print.</param>
     /// <returns>The JSON bytes.</returns>
-    public byte[] ToJson(bool indented) =>
-        JsonSerializer.SerializeToUtf8Bytes(this, indented ? SpecJsonContext.Indented.CniError : SpecJsonContext.Compact.CniError);
+    /// <remarks>
+    /// Written with <see cref="Utf8JsonWriter"/> rather than source-generated metadata, so that a plugin's error
+    /// path builds no serializer metadata; the bytes are those the serializer wrote.
+    /// </remarks>
+    public byte[] ToJson(bool indented)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer, indented ? IndentedOptions : CompactOptions))
+        {
+            w.WriteStartObject();
+            if (CniVersion is CniVersion version)
+            {
+                w.WriteString("cniVersion"u8, version.ToString());
+            }
+
+            w.WriteNumber("code"u8, (int)Code);
+            if (Message is not null)
+            {
+                w.WriteString("msg"u8, Message);
+            }
+
+            if (Details is not null)
+            {
+                w.WriteString("details"u8, Details);
+            }
+
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
 
     /// <summary>Reads an error object, with or without <c>cniVersion</c> (the Go plugins leave it out).</summary>
     /// <param name="utf8Json">The JSON.</param>

@@ -76,7 +76,7 @@ public sealed class NetworkConfig
     [JsonIgnore]
     public RuntimeConfig? RuntimeConfig
     {
-        get => _runtimeConfig.Get(SpecJsonContext.Default.RuntimeConfig, "runtimeConfig");
+        get => _runtimeConfig.Get(SectionReader.ReadRuntimeConfig);
         set => _runtimeConfig.Set(value);
     }
 
@@ -85,7 +85,7 @@ public sealed class NetworkConfig
     [JsonIgnore]
     public ConfigArgs? Args
     {
-        get => _args.Get(SpecJsonContext.Default.ConfigArgs, "args");
+        get => _args.Get(SectionReader.ReadArgs);
         set => _args.Set(value);
     }
 

@@ -165,3 +165,325 @@ public sealed class CniConventionArgs
 public sealed record Label(
     [property: JsonPropertyName("key")] string Key,
     [property: JsonPropertyName("value")] string Value);
+
+/// <summary>
+/// Reads the <c>runtimeConfig</c> and <c>args</c> sections by hand over <see cref="Utf8JsonReader"/>, as the
+/// source-generated metadata read them (same keys, same errors: the key prefixed with the section's name, the
+/// details' path and position within the section's text), without building that metadata on a plugin's start path.
+/// </summary>
+internal ref struct SectionReader
+{
+    private const string What = "network configuration";
+    private readonly ReadOnlySpan<byte> _source;
+    private readonly string _section;
+    private Utf8JsonReader _reader;
+
+    private SectionReader(ReadOnlySpan<byte> source, string section)
+    {
+        _source = source;
+        _section = section;
+        _reader = new Utf8JsonReader(source);
+        _reader.Read();
+    }
+
+    public static RuntimeConfig ReadRuntimeConfig(ReadOnlySpan<byte> section)
+    {
+        var r = new SectionReader(section, "runtimeConfig");
+        var c = new RuntimeConfig();
+        while (r.NextMember("$", out string name, out string path))
+        {
+            switch (name)
+            {
+                case "portMappings": c.PortMappings = r.ObjectList(path, "Cni.Spec.PortMapping", static (ref SectionReader r, string path) => r.PortMapping(path)!); break;
+                case "ipRanges": c.IpRanges = r.RangeSets(path); break;
+                case "bandwidth": c.Bandwidth = r.Bandwidth(path); break;
+                case "dns": c.Dns = r.Dns(path); break;
+                case "ips": c.Ips = r.StringList(path); break;
+                case "mac": c.Mac = r.String(path); break;
+                case "infinibandGUID": c.InfinibandGuid = r.String(path); break;
+                case "deviceID": c.DeviceId = r.String(path); break;
+                case "aliases": c.Aliases = r.StringList(path); break;
+                case "cgroupPath": c.CgroupPath = r.String(path); break;
+                default: (c.ExtensionData ??= [])[name] = JsonReading.Element(ref r._reader); break;
+            }
+        }
+
+        return c;
+    }
+
+    public static ConfigArgs ReadArgs(ReadOnlySpan<byte> section)
+    {
+        var r = new SectionReader(section, "args");
+        var a = new ConfigArgs();
+        while (r.NextMember("$", out string name, out string path))
+        {
+            if (name == "cni")
+            {
+                a.Cni = r.ConventionArgs(path);
+            }
+            else
+            {
+                (a.ExtensionData ??= [])[name] = JsonReading.Element(ref r._reader);
+            }
+        }
+
+        return a;
+    }
+
+    private delegate T ReadEntry<T>(ref SectionReader reader, string path);
+
+    /// <summary>Moves to the next member of the object the reader is in, and onto its value.</summary>
+    private bool NextMember(string objectPath, out string name, out string path)
+    {
+        if (_reader.Read() && _reader.TokenType == JsonTokenType.PropertyName)
+        {
+            name = _reader.GetString()!;
+            path = JsonReading.Property(objectPath, name);
+            _reader.Read();
+            return true;
+        }
+
+        name = path = "";
+        return false;
+    }
+
+    private readonly CniException WrongType(string path, string clrType, string expected) =>
+        JsonReading.WrongType(_source, _reader, path, clrType, expected, What, _section);
+
+    /// <summary>Checks the reader is on an object (false for <c>null</c>) or fails naming <paramref name="clrType"/>.</summary>
+    private readonly bool StartObject(string path, string clrType)
+    {
+        if (_reader.TokenType == JsonTokenType.Null)
+        {
+            return false;
+        }
+
+        return _reader.TokenType == JsonTokenType.StartObject
+            ? true
+            : throw WrongType(path, clrType, $"of the expected type ({clrType[(clrType.LastIndexOf('.') + 1)..]})");
+    }
+
+    private readonly bool StartArray(string path, string entryType)
+    {
+        if (_reader.TokenType == JsonTokenType.Null)
+        {
+            return false;
+        }
+
+        return _reader.TokenType == JsonTokenType.StartArray
+            ? true
+            : throw WrongType(path, $"System.Collections.Generic.List`1[{entryType}]", "an array");
+    }
+
+    private readonly string? String(string path) => _reader.TokenType switch
+    {
+        JsonTokenType.String => _reader.GetString(),
+        JsonTokenType.Null => null,
+        _ => throw WrongType(path, "System.String", "a string"),
+    };
+
+    private List<string>? StringList(string path)
+    {
+        if (!StartArray(path, "System.String"))
+        {
+            return null;
+        }
+
+        List<string> list = [];
+        while (_reader.Read() && _reader.TokenType != JsonTokenType.EndArray)
+        {
+            list.Add(String(JsonReading.Index(path, list.Count))!);
+        }
+
+        return list;
+    }
+
+    private List<T>? ObjectList<T>(string path, string entryType, ReadEntry<T> read)
+    {
+        if (!StartArray(path, entryType))
+        {
+            return null;
+        }
+
+        List<T> list = [];
+        while (_reader.Read() && _reader.TokenType != JsonTokenType.EndArray)
+        {
+            list.Add(read(ref this, JsonReading.Index(path, list.Count)));
+        }
+
+        return list;
+    }
+
+    private readonly int Int32(string path)
+    {
+        if (_reader.TokenType == JsonTokenType.Number && _reader.TryGetInt32(out int value))
+        {
+            return value;
+        }
+
+        if (_reader.TokenType == JsonTokenType.Null)
+        {
+            CniException e = JsonReading.NullFor(_source, _reader, path, "System.Int32", "a number", What);
+            throw new CniException(e.Code, e.Message.Replace("key \"", "key \"" + _section + ".", StringComparison.Ordinal), e.Details);
+        }
+
+        throw WrongType(path, "System.Int32", "an integer");
+    }
+
+    private readonly long? NullableInt64(string path)
+    {
+        if (_reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        return _reader.TokenType == JsonTokenType.Number && _reader.TryGetInt64(out long value)
+            ? value
+            : throw WrongType(path, "System.Nullable`1[System.Int64]", "an integer");
+    }
+
+    private PortMapping? PortMapping(string path)
+    {
+        if (!StartObject(path, "Cni.Spec.PortMapping"))
+        {
+            return null;
+        }
+
+        var p = new PortMapping();
+        while (NextMember(path, out string name, out string key))
+        {
+            switch (name)
+            {
+                case "hostPort": p.HostPort = Int32(key); break;
+                case "containerPort": p.ContainerPort = Int32(key); break;
+                case "protocol": p.Protocol = String(key); break;
+                case "hostIP": p.HostIp = String(key); break;
+                default: _reader.Skip(); break;
+            }
+        }
+
+        return p;
+    }
+
+    private List<List<IpRangeConfig>>? RangeSets(string path) =>
+        ObjectList(path, "System.Collections.Generic.List`1[Cni.Spec.IpRangeConfig]", static (ref SectionReader r, string path) =>
+            r.ObjectList(path, "Cni.Spec.IpRangeConfig", static (ref SectionReader r, string path) => r.Range(path)!)!);
+
+    private IpRangeConfig? Range(string path)
+    {
+        if (!StartObject(path, "Cni.Spec.IpRangeConfig"))
+        {
+            return null;
+        }
+
+        var range = new IpRangeConfig();
+        while (NextMember(path, out string name, out string key))
+        {
+            switch (name)
+            {
+                case "subnet": range.Subnet = String(key); break;
+                case "rangeStart": range.RangeStart = String(key); break;
+                case "rangeEnd": range.RangeEnd = String(key); break;
+                case "gateway": range.Gateway = String(key); break;
+                default: _reader.Skip(); break;
+            }
+        }
+
+        return range;
+    }
+
+    private BandwidthConfig? Bandwidth(string path)
+    {
+        if (!StartObject(path, "Cni.Spec.BandwidthConfig"))
+        {
+            return null;
+        }
+
+        var b = new BandwidthConfig();
+        while (NextMember(path, out string name, out string key))
+        {
+            switch (name)
+            {
+                case "ingressRate": b.IngressRate = NullableInt64(key); break;
+                case "ingressBurst": b.IngressBurst = NullableInt64(key); break;
+                case "egressRate": b.EgressRate = NullableInt64(key); break;
+                case "egressBurst": b.EgressBurst = NullableInt64(key); break;
+                default: _reader.Skip(); break;
+            }
+        }
+
+        return b;
+    }
+
+    private RuntimeDnsConfig? Dns(string path)
+    {
+        if (!StartObject(path, "Cni.Spec.RuntimeDnsConfig"))
+        {
+            return null;
+        }
+
+        var d = new RuntimeDnsConfig();
+        while (NextMember(path, out string name, out string key))
+        {
+            switch (name)
+            {
+                case "servers": d.Servers = StringList(key); break;
+                case "searches": d.Searches = StringList(key); break;
+                case "options": d.Options = StringList(key); break;
+                default: _reader.Skip(); break;
+            }
+        }
+
+        return d;
+    }
+
+    private CniConventionArgs? ConventionArgs(string path)
+    {
+        if (!StartObject(path, "Cni.Spec.CniConventionArgs"))
+        {
+            return null;
+        }
+
+        var a = new CniConventionArgs();
+        while (NextMember(path, out string name, out string key))
+        {
+            switch (name)
+            {
+                case "ips": a.Ips = StringList(key); break;
+                case "labels": a.Labels = ObjectList(key, "Cni.Spec.Label", static (ref SectionReader r, string path) => r.Label(path)!); break;
+                default: (a.ExtensionData ??= [])[name] = JsonReading.Element(ref _reader); break;
+            }
+        }
+
+        return a;
+    }
+
+    // A record read through its constructor: the serializer names the record, not the string, for a wrong type inside.
+    private Label? Label(string path)
+    {
+        if (!StartObject(path, "Cni.Spec.Label"))
+        {
+            return null;
+        }
+
+        string? key = null, value = null;
+        while (NextMember(path, out string name, out string memberPath))
+        {
+            switch (name)
+            {
+                case "key": key = LabelString(memberPath); break;
+                case "value": value = LabelString(memberPath); break;
+                default: _reader.Skip(); break;
+            }
+        }
+
+        return new Label(key!, value!);
+    }
+
+    private readonly string? LabelString(string path) => _reader.TokenType switch
+    {
+        JsonTokenType.String => _reader.GetString(),
+        JsonTokenType.Null => null,
+        _ => throw WrongType(path, "Cni.Spec.Label", "of the expected type (Label)"),
+    };
+}

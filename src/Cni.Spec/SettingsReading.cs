@@ -8,6 +8,12 @@ namespace Cni.Spec;
 /// <param name="value">The key and its value; read it with one of its methods, or leave it to be skipped.</param>
 public delegate void SettingsReader<in T>(T settings, ref SettingsValue value);
 
+/// <summary>Reads one entry of an array with the getters of <paramref name="value"/>; see <see cref="SettingsValue.GetArray{T}(SettingsEntryReader{T}, string)"/>.</summary>
+/// <typeparam name="T">The entries' type.</typeparam>
+/// <param name="value">The entry (its <see cref="SettingsValue.Path"/> names the index).</param>
+/// <returns>The entry as read.</returns>
+public delegate T SettingsEntryReader<out T>(ref SettingsValue value);
+
 /// <summary>
 /// One key of a plugin's settings and its value, read by hand: each getter checks the JSON type and
 /// fails as <see cref="NetworkConfig.GetSettings{T}(System.Text.Json.Serialization.Metadata.JsonTypeInfo{T})"/>
@@ -163,6 +169,41 @@ public ref struct SettingsValue
             var entry = new SettingsValue(_source, _reader, Key, JsonReading.Index(Path, list.Count));
             list.Add(entry.GetObject(create, read, typeName));
             _reader = entry._reader;
+        }
+
+        return list;
+    }
+
+    /// <summary>Reads an array, each entry with <paramref name="readEntry"/>; <c>null</c> is <see langword="null"/>.</summary>
+    /// <typeparam name="T">The entries' type.</typeparam>
+    /// <param name="readEntry">Reads one entry (a <c>null</c> entry included) with the getters of the value it is given.</param>
+    /// <param name="entryTypeName">The entry type's full name in errors, such as <c>System.String</c> or <c>System.Collections.Generic.List`1[MyPlugin.Range]</c>.</param>
+    /// <returns>The entries.</returns>
+    /// <exception cref="CniException">The value is not an array, or an entry is refused by <paramref name="readEntry"/> (code 6).</exception>
+    public List<T>? GetArray<T>(SettingsEntryReader<T> readEntry, string entryTypeName)
+    {
+        ArgumentNullException.ThrowIfNull(readEntry);
+        _consumed = true;
+        if (_reader.TokenType == JsonTokenType.Null)
+        {
+            return null;
+        }
+
+        if (_reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw JsonReading.WrongType(_source, _reader, Path, $"System.Collections.Generic.List`1[{entryTypeName}]", "an array", What);
+        }
+
+        var list = new List<T>();
+        while (_reader.Read() && _reader.TokenType != JsonTokenType.EndArray)
+        {
+            var entry = new SettingsValue(_source, _reader, Key, JsonReading.Index(Path, list.Count));
+            list.Add(readEntry(ref entry));
+            _reader = entry._reader;
+            if (!entry._consumed)
+            {
+                _reader.Skip();
+            }
         }
 
         return list;
