@@ -37,6 +37,42 @@ internal static unsafe partial class Interop
         public long Microseconds;
     }
 
+    /// <summary>
+    /// A netlink socket of <paramref name="protocol"/> set up as every socket of ours is: extended ACK (the kernel
+    /// explains EINVAL and friends), capped ACK (it does not echo our payload), a receive timeout, bound.
+    /// </summary>
+    /// <exception cref="NetlinkException">A system call failed (the socket is closed then).</exception>
+    public static int OpenConfiguredNetlinkSocket(int protocol, string protocolName, TimeSpan receiveTimeout, out uint portId)
+    {
+        int fd = OpenNetlinkSocket(out int errno, protocol);
+        if (fd < 0)
+        {
+            throw NetlinkException.FromErrno(errno, $"socket(AF_NETLINK, {protocolName})");
+        }
+
+        try
+        {
+            Check(SetNetlinkOption(fd, NETLINK_EXT_ACK, 1), "setsockopt(NETLINK_EXT_ACK)");
+            Check(SetNetlinkOption(fd, NETLINK_CAP_ACK, 1), "setsockopt(NETLINK_CAP_ACK)");
+            Check(SetReceiveTimeout(fd, receiveTimeout), "setsockopt(SO_RCVTIMEO)");
+            Check(Bind(fd, out portId), "bind(AF_NETLINK)");
+            return fd;
+        }
+        catch
+        {
+            Close(fd);
+            throw;
+        }
+
+        static void Check(int errno, string what)
+        {
+            if (errno != 0)
+            {
+                throw NetlinkException.FromErrno(errno, what);
+            }
+        }
+    }
+
     public static int OpenNetlinkSocket(out int errno, int protocol = NETLINK_ROUTE)
     {
         int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, protocol);

@@ -61,34 +61,8 @@ public sealed partial class RtnlSocket : IDisposable
     /// <exception cref="NetlinkException">A system call failed.</exception>
     public static RtnlSocket Open()
     {
-        int fd = Interop.OpenNetlinkSocket(out int errno);
-        if (fd < 0)
-        {
-            throw NetlinkException.FromErrno(errno, "socket(AF_NETLINK, NETLINK_ROUTE)");
-        }
-
-        try
-        {
-            // Extended ACK: the kernel explains EINVAL and friends. Capped ACK: it does not echo our payload.
-            Check(Interop.SetNetlinkOption(fd, Interop.NETLINK_EXT_ACK, 1), "setsockopt(NETLINK_EXT_ACK)");
-            Check(Interop.SetNetlinkOption(fd, Interop.NETLINK_CAP_ACK, 1), "setsockopt(NETLINK_CAP_ACK)");
-            Check(Interop.SetReceiveTimeout(fd, ReceiveTimeout), "setsockopt(SO_RCVTIMEO)");
-            Check(Interop.Bind(fd, out uint portId), "bind(AF_NETLINK)");
-            return new RtnlSocket(fd, portId);
-        }
-        catch
-        {
-            Interop.Close(fd);
-            throw;
-        }
-
-        static void Check(int errno, string what)
-        {
-            if (errno != 0)
-            {
-                throw NetlinkException.FromErrno(errno, what);
-            }
-        }
+        int fd = Interop.OpenConfiguredNetlinkSocket(Interop.NETLINK_ROUTE, "NETLINK_ROUTE", RtnlSocket.ReceiveTimeout, out uint portId);
+        return new RtnlSocket(fd, portId);
     }
 
     /// <summary>Opens a socket inside <paramref name="networkNamespace"/>; the socket stays there and can be used from any thread.</summary>

@@ -56,33 +56,8 @@ public sealed class NftablesSocket : IDisposable
     /// <exception cref="NetlinkException">A system call failed.</exception>
     public static NftablesSocket Open()
     {
-        int fd = Interop.OpenNetlinkSocket(out int errno, Interop.NETLINK_NETFILTER);
-        if (fd < 0)
-        {
-            throw NetlinkException.FromErrno(errno, "socket(AF_NETLINK, NETLINK_NETFILTER)");
-        }
-
-        try
-        {
-            Check(Interop.SetNetlinkOption(fd, Interop.NETLINK_EXT_ACK, 1), "setsockopt(NETLINK_EXT_ACK)");
-            Check(Interop.SetNetlinkOption(fd, Interop.NETLINK_CAP_ACK, 1), "setsockopt(NETLINK_CAP_ACK)");
-            Check(Interop.SetReceiveTimeout(fd, RtnlSocket.ReceiveTimeout), "setsockopt(SO_RCVTIMEO)");
-            Check(Interop.Bind(fd, out uint portId), "bind(AF_NETLINK)");
-            return new NftablesSocket(fd, portId);
-        }
-        catch
-        {
-            Interop.Close(fd);
-            throw;
-        }
-
-        static void Check(int errno, string what)
-        {
-            if (errno != 0)
-            {
-                throw NetlinkException.FromErrno(errno, what);
-            }
-        }
+        int fd = Interop.OpenConfiguredNetlinkSocket(Interop.NETLINK_NETFILTER, "NETLINK_NETFILTER", RtnlSocket.ReceiveTimeout, out uint portId);
+        return new NftablesSocket(fd, portId);
     }
 
     /// <summary>Opens a socket inside <paramref name="networkNamespace"/>; it stays there and can be used from any thread.</summary>
