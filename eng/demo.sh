@@ -77,7 +77,7 @@ scenario() {
   call loopback DEL "$pod1" lo "$lo"
   call loopback DEL "$pod2" lo "$lo"
   [ -n "$quiet" ] || echo "  left in the node namespace: $(ip -n "$node" -br link show | awk '{print $1}' | grep -v '^lo$' | tr '\n' ' ')(the bridge stays, as with the reference)"
-  [ -n "$quiet" ] || echo "  leases left: $(find "$work/$label-data/demo" -maxdepth 1 -type f -not -name lock -not -name 'last_reserved_ip*' | wc -l)"
+  [ -n "$quiet" ] || echo "  leases left: $(find "$work/$label-data/demo" -maxdepth 1 -type f -not -name lock -not -name 'last_reserved_ip*' -not -name '.*' | wc -l)"
 }
 
 ipam_ours=$ours/host-local

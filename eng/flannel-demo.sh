@@ -145,6 +145,6 @@ for n in 1 2; do
   call "$n" "$plugin" CHECK eth0 "${config%\}},\"prevResult\":${results[$n]}}"
   call "$n" "$plugin" DEL eth0 "$config"
   call "$n" loopback DEL lo "$lo"
-  echo "  left on node$n: $(ip -n "$(node $n)" -br link show | awk '{print $1}' | grep -v '^lo$' | cut -d@ -f1 | tr '\n' ' ')(the bridge stays, as with the reference); leases left: $(find "$work/node$n/ipam/cbr0" -maxdepth 1 -type f -not -name lock -not -name 'last_reserved_ip*' | wc -l); saved delegate files left: $(find "$work/node$n/flannel" -type f 2>/dev/null | wc -l)"
+  echo "  left on node$n: $(ip -n "$(node $n)" -br link show | awk '{print $1}' | grep -v '^lo$' | cut -d@ -f1 | tr '\n' ' ')(the bridge stays, as with the reference); leases left: $(find "$work/node$n/ipam/cbr0" -maxdepth 1 -type f -not -name lock -not -name 'last_reserved_ip*' -not -name '.*' | wc -l); saved delegate files left: $(find "$work/node$n/flannel" -type f 2>/dev/null | wc -l)"
 done
 echo "== done: namespaces removed"
