@@ -79,8 +79,81 @@ public sealed record CniError(
             throw new CniException(CniErrorCode.DecodingFailure, "not a CNI error object: expected a JSON object with a numeric \"code\"");
         }
 
-        CniError error = SpecJson.Deserialize(utf8Json, SpecJsonContext.Default.CniError, "error object");
+        CniError error = Read(utf8Json);
         return error.Message is null ? error with { Message = string.Empty } : error;
+    }
+
+    /// <summary>
+    /// Reads the object (already checked to be one, with a numeric <c>code</c>) with <see cref="Utf8JsonReader"/>,
+    /// failing as the source-generated serializer did: the last of a repeated key wins, other keys are skipped.
+    /// </summary>
+    private static CniError Read(ReadOnlySpan<byte> utf8Json)
+    {
+        var reader = new Utf8JsonReader(utf8Json);
+        reader.Read();
+        int code = 0;
+        string? message = null;
+        string? details = null;
+        CniVersion? version = null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            string name = reader.GetString()!;
+            reader.Read();
+            switch (name)
+            {
+                case "code":
+                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out code))
+                    {
+                        throw WrongType(utf8Json, reader, "$.code");
+                    }
+
+                    break;
+                case "msg": message = StringValue(utf8Json, reader, "$.msg"); break;
+                case "details": details = StringValue(utf8Json, reader, "$.details"); break;
+                case "cniVersion":
+                    if (reader.TokenType == JsonTokenType.Null)
+                    {
+                        version = null;
+                        break;
+                    }
+
+                    try
+                    {
+                        version = new CniVersionJsonConverter().Read(ref reader, typeof(CniVersion), null!);
+                    }
+                    catch (JsonException e)
+                    {
+                        throw SpecJson.Describe(At(utf8Json, reader, e.Message, "$.cniVersion"), utf8Json, "error object");
+                    }
+
+                    break;
+                default: reader.Skip(); break;
+            }
+        }
+
+        return new CniError((CniErrorCode)code, message!, details) { CniVersion = version };
+    }
+
+    private static string? StringValue(ReadOnlySpan<byte> utf8Json, Utf8JsonReader reader, string path) => reader.TokenType switch
+    {
+        JsonTokenType.String => reader.GetString(),
+        JsonTokenType.Null => null,
+        _ => throw WrongType(utf8Json, reader, path),
+    };
+
+    private static CniException WrongType(ReadOnlySpan<byte> utf8Json, Utf8JsonReader reader, string path) =>
+        SpecJson.Describe(At(utf8Json, reader, "The JSON value could not be converted to Cni.Spec.CniError.", path, withPosition: true), utf8Json, "error object");
+
+    /// <summary>A <see cref="JsonException"/> worded as the serializer words one at the reader's token.</summary>
+    private static JsonException At(ReadOnlySpan<byte> utf8Json, Utf8JsonReader reader, string message, string path, bool withPosition = false)
+    {
+        ReadOnlySpan<byte> before = utf8Json[..(int)reader.BytesConsumed];
+        int line = before.Count((byte)'\n');
+        int position = before.Length - (before.LastIndexOf((byte)'\n') + 1);
+        string text = withPosition
+            ? $"{message} Path: {path} | LineNumber: {line} | BytePositionInLine: {position}."
+            : message;
+        return new JsonException(text, path, line, position);
     }
 
     private static JsonDocument ParseDocument(ReadOnlySpan<byte> utf8Json)

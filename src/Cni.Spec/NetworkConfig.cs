@@ -96,7 +96,7 @@ public sealed class NetworkConfig
     [JsonPropertyName("ipam")]
     internal JsonElement? IpamJson
     {
-        get => _ipam.Json(SpecJsonContext.Default.IpamConfig);
+        get => _ipam.Json(NetworkConfigWriter.WriteIpam);
         set => _ipam.SetJson(value);
     }
 
@@ -104,7 +104,7 @@ public sealed class NetworkConfig
     [JsonPropertyName("runtimeConfig")]
     internal JsonElement? RuntimeConfigJson
     {
-        get => _runtimeConfig.Json(SpecJsonContext.Default.RuntimeConfig);
+        get => _runtimeConfig.Json(NetworkConfigWriter.WriteRuntimeConfig);
         set => _runtimeConfig.SetJson(value);
     }
 
@@ -112,7 +112,7 @@ public sealed class NetworkConfig
     [JsonPropertyName("args")]
     internal JsonElement? ArgsJson
     {
-        get => _args.Json(SpecJsonContext.Default.ConfigArgs);
+        get => _args.Json(NetworkConfigWriter.WriteArgs);
         set => _args.SetJson(value);
     }
 
@@ -251,7 +251,7 @@ public sealed class NetworkConfig
 
     /// <summary>The configuration as compact UTF-8 JSON.</summary>
     /// <returns>The JSON bytes.</returns>
-    public byte[] ToJson() => JsonSerializer.SerializeToUtf8Bytes(this, SpecJsonContext.Compact.NetworkConfig);
+    public byte[] ToJson() => NetworkConfigWriter.Write(this, _ipam, _runtimeConfig, _args);
 }
 
 /// <summary>The <c>ipam</c> section of a configuration: its <c>type</c>, and the IPAM plugin's own keys.</summary>
@@ -316,8 +316,45 @@ internal struct LazySection<T>
     }
 
     /// <summary>The section as JSON: the typed object when it was read or set (it may have been changed), else the text as parsed.</summary>
-    public readonly JsonElement? Json(JsonTypeInfo<T> typeInfo) =>
-        _typed ? (_value is null ? null : JsonSerializer.SerializeToElement(_value, typeInfo)) : _json;
+    public readonly JsonElement? Json(Action<Utf8JsonWriter, T> write)
+    {
+        if (!_typed)
+        {
+            return _json;
+        }
+
+        if (_value is null)
+        {
+            return null;
+        }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, NetworkConfigWriter.Options))
+        {
+            write(writer, _value);
+        }
+
+        using JsonDocument doc = JsonDocument.Parse(buffer.WrittenMemory);
+        return doc.RootElement.Clone();
+    }
+
+    /// <summary>Writes the section under <paramref name="key"/>, as <see cref="Json"/> gives it; nothing when it is absent.</summary>
+    public readonly void WriteTo(Utf8JsonWriter writer, string key, Action<Utf8JsonWriter, T> write)
+    {
+        if (_typed)
+        {
+            if (_value is not null)
+            {
+                writer.WritePropertyName(key);
+                write(writer, _value);
+            }
+        }
+        else if (_json is JsonElement e)
+        {
+            writer.WritePropertyName(key);
+            e.WriteTo(writer);
+        }
+    }
 
     public void SetJson(JsonElement? json)
     {
