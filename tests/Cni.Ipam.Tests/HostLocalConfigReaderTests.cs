@@ -140,26 +140,14 @@ public class HostLocalConfigReaderTests
 
     public static TheoryData<string, string> Recorded()
     {
-        var data = new TheoryData<string, string>();
-        if (Environment.GetEnvironmentVariable("CNI_RECORD_GOLDEN") == "1")
-        {
-            return data;
-        }
-
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(GoldenFile));
-        foreach (JsonElement e in doc.RootElement.EnumerateArray())
-        {
-            data.Add(e.GetProperty("input").GetString()!, e.GetProperty("outcome").GetString()!);
-        }
-
-        return data;
+        return GoldenFiles.Recording ? new TheoryData<string, string>() : GoldenFiles.Outcomes(GoldenFile);
     }
 
     [Fact]
     public void The_golden_file_covers_every_input()
     {
         string[] inputs = [.. Inputs()];
-        if (Environment.GetEnvironmentVariable("CNI_RECORD_GOLDEN") == "1")
+        if (GoldenFiles.Recording)
         {
             using var stream = new MemoryStream();
             using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.Default }))

@@ -16,15 +16,7 @@ public class BridgeSettingsReaderTests
 {
     public static TheoryData<string, string> Recorded()
     {
-        var data = new TheoryData<string, string>();
-        string file = Path.Combine(RepoPaths.Root, "tests", "Cni.Plugins.Tests", "Golden", "bridge-settings.outcomes.json");
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(file));
-        foreach (JsonElement e in doc.RootElement.EnumerateArray())
-        {
-            data.Add(e.GetProperty("input").GetString()!, e.GetProperty("outcome").GetString()!);
-        }
-
-        return data;
+        return GoldenFiles.Outcomes(Path.Combine(RepoPaths.Root, "tests", "Cni.Plugins.Tests", "Golden", "bridge-settings.outcomes.json"));
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Cni.Tests;
 
 namespace Cni.Spec.Tests;
 
@@ -14,14 +15,7 @@ public class NetworkConfigReaderTests
 {
     public static TheoryData<string, string> Recorded()
     {
-        var data = new TheoryData<string, string>();
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(AppContext.BaseDirectory, "Golden", "network-config.outcomes.json")));
-        foreach (JsonElement e in doc.RootElement.EnumerateArray())
-        {
-            data.Add(e.GetProperty("input").GetString()!, e.GetProperty("outcome").GetString()!);
-        }
-
-        return data;
+        return GoldenFiles.Outcomes(Path.Combine(AppContext.BaseDirectory, "Golden", "network-config.outcomes.json"));
     }
 
     [Theory]

@@ -93,26 +93,6 @@ public class NetworkConfigWriterTests
     [Fact]
     public void Writes_the_bytes_the_serializer_wrote()
     {
-        string[] outputs = [.. Outputs()];
-        if (Environment.GetEnvironmentVariable("CNI_RECORD_GOLDEN") == "1")
-        {
-            using var stream = new MemoryStream();
-            using (var w = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true, Encoder = JavaScriptEncoder.Default }))
-            {
-                w.WriteStartArray();
-                foreach (string output in outputs)
-                {
-                    w.WriteStringValue(output);
-                }
-
-                w.WriteEndArray();
-            }
-
-            File.WriteAllBytes(GoldenFile, [.. stream.ToArray(), (byte)'\n']);
-            Assert.Fail($"recorded {outputs.Length} outputs into {GoldenFile}");
-        }
-
-        using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(GoldenFile));
-        Assert.Equal(doc.RootElement.EnumerateArray().Select(e => e.GetString()!), outputs);
+        GoldenFiles.AssertOutputs(GoldenFile, [.. Outputs()]);
     }
 }
