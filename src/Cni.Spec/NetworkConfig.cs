@@ -282,19 +282,6 @@ internal struct LazySection<T>
     private T? _value;
     private bool _typed;
 
-    public T? Get(JsonTypeInfo<T> typeInfo, string key)
-    {
-        if (!_typed)
-        {
-            _value = _json is JsonElement e && e.ValueKind == JsonValueKind.Object
-                ? SpecJson.Deserialize(Encoding.UTF8.GetBytes(e.GetRawText()), typeInfo, "network configuration", key)
-                : null;
-            _typed = true;
-        }
-
-        return _value;
-    }
-
     /// <summary>Types the section with a hand-written reader of its text.</summary>
     public T? Get(ReadSection read)
     {
