@@ -27,7 +27,7 @@ out=artifacts/packages
 mkdir -p "$out"
 rm -f "$out"/Cni.*.nupkg "$out"/Cni.*.snupkg
 packed=()
-for proj in src/*/*.csproj src/Tools/*/*.csproj; do
+for proj in src/*/*.csproj src/Tools/*/*.csproj src/Templates/*/*.csproj; do
   [ -f "$proj" ] || continue
   # Only packable projects: the libraries, and tools or templates that say so in their project file.
   case "$proj" in

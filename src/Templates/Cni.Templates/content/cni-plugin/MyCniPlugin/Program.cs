@@ -1,0 +1,4 @@
+using Cni.Skel;
+using MyCniPlugin;
+
+return CniPlugin.Run(new MyCniPluginPlugin(), args);
