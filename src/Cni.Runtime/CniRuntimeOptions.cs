@@ -21,7 +21,11 @@ public sealed class CniRuntimeOptions
     /// </summary>
     public TimeSpan PluginTimeout { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>How plugins are found and run; <see langword="null"/> means <see cref="ProcessPluginExecutor.Instance"/> (child processes).</summary>
+    /// <summary>
+    /// How plugins are found and run; <see langword="null"/> means child processes (a <see cref="ProcessPluginExecutor"/>
+    /// with <see cref="PluginTimeout"/>, which kills a plugin at the deadline). Another executor is abandoned, not
+    /// killed, at the timeout.
+    /// </summary>
     public IPluginExecutor? Executor { get; init; }
 
     /// <summary>Where the plugins' standard error is written; <see langword="null"/> discards it.</summary>

@@ -23,7 +23,13 @@ internal sealed class PluginRunner
     public PluginRunner(CniRuntimeOptions options)
     {
         _options = options;
-        _executor = options.Executor ?? ProcessPluginExecutor.Instance;
+        // The process executor kills a plugin at its deadline; one without a deadline of its own gets the runtime's.
+        _executor = options.Executor switch
+        {
+            null => new ProcessPluginExecutor(options.PluginTimeout),
+            ProcessPluginExecutor p when p.Timeout == Timeout.InfiniteTimeSpan && options.PluginTimeout != Timeout.InfiniteTimeSpan => new ProcessPluginExecutor(options.PluginTimeout),
+            IPluginExecutor other => other,
+        };
         _log = options.Log is null ? TextWriter.Null : TextWriter.Synchronized(options.Log);
     }
 
@@ -309,18 +315,32 @@ internal sealed class PluginRunner
         PluginOutput output;
         try
         {
-            Task<PluginOutput> run = Task.Factory.StartNew(
-                () => _executor.Execute(path, environment, stdin, _log),
-                CancellationToken.None,
-                TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach,
-                TaskScheduler.Default);
-            output = _options.PluginTimeout == Timeout.InfiniteTimeSpan
-                ? await run.WaitAsync(cancellationToken).ConfigureAwait(false)
-                : await run.WaitAsync(_options.PluginTimeout, cancellationToken).ConfigureAwait(false);
+            if (_executor is ProcessPluginExecutor process)
+            {
+                // Killed and reaped at its deadline or on cancellation by the executor itself; the call blocks,
+                // so it gets a thread of its own rather than one of the pool's.
+                output = await Task.Factory.StartNew(
+                    () => process.Execute(path, environment, stdin, _log, cancellationToken),
+                    CancellationToken.None,
+                    TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach,
+                    TaskScheduler.Default).ConfigureAwait(false);
+            }
+            else
+            {
+                // Another executor cannot be told a deadline: the call is abandoned (not killed) at the timeout.
+                Task<PluginOutput> run = Task.Factory.StartNew(
+                    () => _executor.Execute(path, environment, stdin, _log),
+                    CancellationToken.None,
+                    TaskCreationOptions.LongRunning | TaskCreationOptions.DenyChildAttach,
+                    TaskScheduler.Default);
+                output = _options.PluginTimeout == Timeout.InfiniteTimeSpan
+                    ? await run.WaitAsync(cancellationToken).ConfigureAwait(false)
+                    : await run.WaitAsync(_options.PluginTimeout, cancellationToken).ConfigureAwait(false);
+            }
         }
         catch (TimeoutException e)
         {
-            throw new CniPluginException(type, networkName, command, new CniError(CniErrorCode.TryAgainLater, $"the plugin did not finish within the timeout of {_options.PluginTimeout.TotalSeconds:0.###} s and was killed", path), e);
+            throw new CniPluginException(type, networkName, command, new CniError(CniErrorCode.TryAgainLater, $"the plugin did not finish within the timeout of {_options.PluginTimeout.TotalSeconds:0.###} s and was abandoned", path), e);
         }
         catch (CniException e) when (e is not CniPluginException)
         {
