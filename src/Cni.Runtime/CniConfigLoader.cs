@@ -14,7 +14,8 @@ namespace Cni.Runtime;
 /// <remarks>
 /// Unlike libcni, where one unparsable file sorted before the wanted one aborts the lookup, an invalid
 /// file here is reported in <see cref="NetworkLoadResult.Errors"/> (naming the file and the key) and the
-/// other files' networks are still loaded.
+/// other files' networks are still loaded. A <c>.conf</c> or <c>.json</c> file whose top level has
+/// <c>plugins</c> is read as the list it is (libcni would read it as a plugin and fail).
 /// </remarks>
 public static class CniConfigLoader
 {
