@@ -42,6 +42,7 @@ public sealed class CniRuntime
 {
     private readonly PluginRunner _runner;
     private readonly AttachmentLocks _locks = new();
+    private readonly GcGate _gc = new();
 
     /// <summary>Creates a runtime.</summary>
     /// <param name="options">Plugin directories, cache directory, timeout, executor; <see langword="null"/> for the defaults.</param>
@@ -78,6 +79,7 @@ public sealed class CniRuntime
     public async Task<CniResult> AddNetworkListAsync(CniNetwork network, AttachmentParameters attachment, CancellationToken cancellationToken = default)
     {
         Validate(network, attachment, requireNetNs: true);
+        using IDisposable shared = await _gc.EnterSharedAsync(cancellationToken).ConfigureAwait(false);
         using IDisposable held = await _locks.AcquireAsync(Key(network, attachment), cancellationToken).ConfigureAwait(false);
         List<PreparedPlugin> plugins = await _runner.PrepareAsync(network, strict: true, cancellationToken).ConfigureAwait(false);
         CniResult? prev = null;
@@ -139,6 +141,7 @@ public sealed class CniRuntime
             return;
         }
 
+        using IDisposable shared = await _gc.EnterSharedAsync(cancellationToken).ConfigureAwait(false);
         using IDisposable held = await _locks.AcquireAsync(Key(network, attachment), cancellationToken).ConfigureAwait(false);
         CachedAttachment? cached = Cache.Read(network.Name, attachment.ContainerId, attachment.IfName);
         if (cached?.Result is not CniResult result)
@@ -177,6 +180,12 @@ public sealed class CniRuntime
     public async Task DeleteNetworkListAsync(CniNetwork network, AttachmentParameters attachment, CancellationToken cancellationToken = default)
     {
         Validate(network, attachment, requireNetNs: false);
+        using IDisposable shared = await _gc.EnterSharedAsync(cancellationToken).ConfigureAwait(false);
+        await DeleteCoreAsync(network, attachment, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task DeleteCoreAsync(CniNetwork network, AttachmentParameters attachment, CancellationToken cancellationToken)
+    {
         using IDisposable held = await _locks.AcquireAsync(Key(network, attachment), cancellationToken).ConfigureAwait(false);
         CachedAttachment? cached = null;
         try
@@ -223,7 +232,8 @@ public sealed class CniRuntime
     /// <paramref name="validAttachments"/>, then sends GC with the valid attachments to every plugin (under
     /// both <c>cni.dev/valid-attachments</c> and <c>cni.dev/attachments</c>, as libcni does), going on after a
     /// failure and reporting every failure together. Does nothing when the list sets <c>disableGC</c>; below
-    /// 1.1.0 only the stale cached attachments are deleted.
+    /// 1.1.0 only the stale cached attachments are deleted. GC runs alone, as the specification requires: it waits
+    /// for the ADD, CHECK and DEL calls in flight on this runtime and holds back new ones until it is done.
     /// </summary>
     /// <param name="network">The network.</param>
     /// <param name="validAttachments">
@@ -242,6 +252,8 @@ public sealed class CniRuntime
             return;
         }
 
+        // Exclusive, as the specification requires: no ADD, CHECK or DEL runs while the valid set is taken and used.
+        using IDisposable exclusive = await _gc.EnterExclusiveAsync(cancellationToken).ConfigureAwait(false);
         var errors = new List<CniException>();
         IReadOnlyList<CachedAttachment> cached = Cache.List(network.Name);
         List<Attachment> valid;
@@ -257,17 +269,16 @@ public sealed class CniRuntime
             {
                 try
                 {
-                    await DeleteNetworkListAsync(
-                        network,
-                        new AttachmentParameters
-                        {
-                            ContainerId = stale.ContainerId,
-                            IfName = stale.IfName,
-                            NetNs = stale.NetNs,
-                            Args = stale.CniArgs ?? [],
-                            CapabilityArgs = stale.CapabilityArgs ?? new Dictionary<string, JsonElement>(),
-                        },
-                        cancellationToken).ConfigureAwait(false);
+                    var attachment = new AttachmentParameters
+                    {
+                        ContainerId = stale.ContainerId,
+                        IfName = stale.IfName,
+                        NetNs = stale.NetNs,
+                        Args = stale.CniArgs ?? [],
+                        CapabilityArgs = stale.CapabilityArgs ?? new Dictionary<string, JsonElement>(),
+                    };
+                    Validate(network, attachment, requireNetNs: false);
+                    await DeleteCoreAsync(network, attachment, cancellationToken).ConfigureAwait(false);
                 }
                 catch (CniException e)
                 {

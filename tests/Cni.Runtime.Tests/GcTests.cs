@@ -103,4 +103,25 @@ public class GcTests
             Assert.Equal(["a GC ", "b GC "], p.Calls());
         }
     }
+
+    [Fact]
+    public async Task Gc_waits_for_an_add_in_flight_so_its_attachment_is_valid()
+    {
+        using var p = new ScriptPlugins("gcwait");
+        p.Add("slow", add: $"touch {p.LogDir}/adding; sleep 1; res 10.80.0.1/24");
+        CniRuntime rt = p.Runtime();
+        CniNetwork net = ScriptPlugins.List("1.1.0", "slow");
+        Task add = rt.AddNetworkListAsync(net, ScriptPlugins.Pod("inflight"), TestContext.Current.CancellationToken);
+        string marker = Path.Combine(p.LogDir, "adding");
+        for (int i = 0; i < 200 && !File.Exists(marker); i++)
+        {
+            await Task.Delay(25, TestContext.Current.CancellationToken);
+        }
+
+        Assert.True(File.Exists(marker), "the ADD did not start");
+        await rt.GarbageCollectAsync(net, null, TestContext.Current.CancellationToken);
+        await add;
+        Assert.Equal(["slow ADD inflight", "slow GC "], p.Calls());
+        Assert.Equal([("inflight", "eth0")], Attachments(JsonNode.Parse(p.Stdin("slow", "GC", ""))!["cni.dev/valid-attachments"]));
+    }
 }
