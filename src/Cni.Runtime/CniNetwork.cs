@@ -15,6 +15,8 @@ namespace Cni.Runtime;
 /// </remarks>
 public sealed class CniNetwork
 {
+    private readonly object _sync = new();
+
     private CniNetwork(NetworkConfigList config, byte[] bytes, string? filePath)
     {
         Config = config;
@@ -121,7 +123,36 @@ public sealed class CniNetwork
         return new CniNetwork(WithFile(filePath, () => NetworkConfigList.Parse(bytes)), bytes, filePath);
     }
 
-    internal void AppendPlugin(JsonObject plugin) => Config.Plugins!.Add(plugin);
+    internal void AppendPlugin(JsonObject plugin)
+    {
+        lock (_sync)
+        {
+            Config.Plugins!.Add(plugin);
+        }
+    }
+
+    /// <summary>
+    /// The plugins as immutable JSON, taken under a lock: <see cref="JsonObject"/> builds its members lazily and is
+    /// not safe to read from several threads at once, while one network serves many concurrent calls.
+    /// </summary>
+    internal JsonElement[] SnapshotPlugins()
+    {
+        var buffer = new ArrayBufferWriter<byte>(1024);
+        lock (_sync)
+        {
+            using var writer = new Utf8JsonWriter(buffer);
+            writer.WriteStartArray();
+            foreach (JsonObject plugin in Config.Plugins!)
+            {
+                plugin.WriteTo(writer);
+            }
+
+            writer.WriteEndArray();
+        }
+
+        using JsonDocument doc = JsonDocument.Parse(buffer.WrittenMemory);
+        return doc.RootElement.EnumerateArray().Select(e => e.Clone()).ToArray();
+    }
 
     internal static string Prefix(string? filePath) => filePath is null ? string.Empty : filePath + ": ";
 

@@ -331,15 +331,15 @@ public sealed class CniRuntime
         ArgumentNullException.ThrowIfNull(network);
         _ = await _runner.PrepareAsync(network, strict: true, cancellationToken).ConfigureAwait(false);
         var caps = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (JsonObject plugin in network.Plugins)
+        foreach (JsonElement plugin in network.SnapshotPlugins())
         {
-            if (plugin["capabilities"] is JsonObject map)
+            if (plugin.TryGetProperty("capabilities", out JsonElement map) && map.ValueKind == JsonValueKind.Object)
             {
-                foreach (KeyValuePair<string, JsonNode?> cap in map)
+                foreach (JsonProperty cap in map.EnumerateObject())
                 {
-                    if (cap.Value is JsonValue v && v.TryGetValue(out bool on) && on)
+                    if (cap.Value.ValueKind == JsonValueKind.True)
                     {
-                        caps.Add(cap.Key);
+                        caps.Add(cap.Name);
                     }
                 }
             }

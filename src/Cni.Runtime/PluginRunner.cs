@@ -10,7 +10,7 @@ using Cni.Spec;
 namespace Cni.Runtime;
 
 /// <summary>One plugin of a list, found and with the version it is run with.</summary>
-internal sealed record PreparedPlugin(int Index, string Type, JsonObject Config, string? Path, CniVersion Version, CniPluginException? Problem);
+internal sealed record PreparedPlugin(int Index, string Type, JsonElement Config, string? Path, CniVersion Version, CniPluginException? Problem);
 
 /// <summary>Finds, versions and runs the plugins of a list: the environment, stdin, timeout and error mapping of every plugin call.</summary>
 internal sealed class PluginRunner
@@ -42,10 +42,11 @@ internal sealed class PluginRunner
     /// </summary>
     public async Task<List<PreparedPlugin>> PrepareAsync(CniNetwork network, bool strict, CancellationToken cancellationToken)
     {
-        var plugins = new List<PreparedPlugin>(network.Plugins.Count);
-        for (int i = 0; i < network.Plugins.Count; i++)
+        JsonElement[] configs = network.SnapshotPlugins();
+        var plugins = new List<PreparedPlugin>(configs.Length);
+        for (int i = 0; i < configs.Length; i++)
         {
-            JsonObject config = network.Plugins[i];
+            JsonElement config = configs[i];
             string type = TypeOf(config);
             string? path = null;
             try
@@ -217,13 +218,13 @@ internal sealed class PluginRunner
         IReadOnlyList<Attachment>? validAttachments = null)
     {
         List<KeyValuePair<string, JsonElement>> runtimeConfig = [];
-        if (capabilityArgs is { Count: > 0 } && plugin.Config["capabilities"] is JsonObject caps)
+        if (capabilityArgs is { Count: > 0 } && plugin.Config.TryGetProperty("capabilities", out JsonElement caps) && caps.ValueKind == JsonValueKind.Object)
         {
-            foreach (KeyValuePair<string, JsonNode?> cap in caps)
+            foreach (JsonProperty cap in caps.EnumerateObject())
             {
-                if (cap.Value is JsonValue v && v.TryGetValue(out bool on) && on && capabilityArgs.TryGetValue(cap.Key, out JsonElement value))
+                if (cap.Value.ValueKind == JsonValueKind.True && capabilityArgs.TryGetValue(cap.Name, out JsonElement value))
                 {
-                    runtimeConfig.Add(new(cap.Key, value));
+                    runtimeConfig.Add(new(cap.Name, value));
                 }
             }
         }
@@ -247,23 +248,15 @@ internal sealed class PluginRunner
             writer.WriteStartObject();
             writer.WriteString("cniVersion", plugin.Version.ToString());
             writer.WriteString("name", network.Name);
-            foreach (KeyValuePair<string, JsonNode?> property in plugin.Config)
+            foreach (JsonProperty property in plugin.Config.EnumerateObject())
             {
-                if (property.Key is "cniVersion" or "name" or "prevResult" or "cni.dev/valid-attachments" or "cni.dev/attachments"
-                    || (property.Key == "runtimeConfig" && runtimeConfig.Count > 0))
+                if (property.Name is "cniVersion" or "name" or "prevResult" or "cni.dev/valid-attachments" or "cni.dev/attachments"
+                    || (property.Name == "runtimeConfig" && runtimeConfig.Count > 0))
                 {
                     continue;
                 }
 
-                writer.WritePropertyName(property.Key);
-                if (property.Value is null)
-                {
-                    writer.WriteNullValue();
-                }
-                else
-                {
-                    property.Value.WriteTo(writer);
-                }
+                property.WriteTo(writer);
             }
 
             if (runtimeConfig.Count > 0)
@@ -402,6 +395,9 @@ internal sealed class PluginRunner
 
     public static string TypeOf(JsonObject config) =>
         config["type"] is JsonValue v && v.TryGetValue(out string? s) ? s : string.Empty;
+
+    public static string TypeOf(JsonElement config) =>
+        config.TryGetProperty("type", out JsonElement t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : string.Empty;
 
     private static string Excerpt(byte[] bytes) => Tail(Encoding.UTF8.GetString(bytes).Trim());
 
