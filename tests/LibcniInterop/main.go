@@ -6,7 +6,7 @@
 // Usage:
 //
 //	libcni-interop [-netconf DIR] [-path DIR:DIR] [-cache-dir DIR] [-container ID] [-ifname NAME]
-//	               add|check|del <network> <netns path>
+//	               [-cap-args JSON] add|check|del <network> <netns path>
 //
 // It loads the network list named <network> from DIR with libcni.LoadConfList, runs the verb
 // through libcni.CNIConfig with the result cache under -cache-dir (libcni's layout:
@@ -21,6 +21,7 @@ package main
 import (
 	"context"
 	"crypto/sha512"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
@@ -35,6 +36,7 @@ func main() {
 	cacheDir := flag.String("cache-dir", "", "libcni cache directory (default libcni's /var/lib/cni)")
 	containerID := flag.String("container", "", "container ID (default: cnitool's, derived from the namespace path)")
 	ifName := flag.String("ifname", "eth0", "interface name in the namespace")
+	capArgs := flag.String("cap-args", "", "capability arguments, a JSON object (as cnitool's CAP_ARGS)")
 	flag.Parse()
 	if flag.NArg() != 3 {
 		fmt.Fprintln(os.Stderr, "usage: libcni-interop [flags] add|check|del <network> <netns path>")
@@ -56,6 +58,11 @@ func main() {
 	}
 	cni := libcni.NewCNIConfigWithCacheDir(filepath.SplitList(*path), *cacheDir, nil)
 	rt := &libcni.RuntimeConf{ContainerID: *containerID, NetNS: netns, IfName: *ifName}
+	if *capArgs != "" {
+		if err := json.Unmarshal([]byte(*capArgs), &rt.CapabilityArgs); err != nil {
+			fail(fmt.Errorf("-cap-args: %w", err))
+		}
+	}
 	ctx := context.Background()
 
 	switch verb {
