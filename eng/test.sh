@@ -48,7 +48,7 @@ if ! dotnet build Cni.Libraries.sln -c Release -warnaserror -v:q -clp:NoSummary;
 fi
 phase "publish NativeAOT programs"
 eng/publish.sh || fail_setup=1
-phase "pack the libraries and build the sample plugin against the packages"
+phase "pack the libraries (one version, validated) and build the sample plugin against the packages"
 eng/sample-from-packages.sh || fail_setup=1
 
 # 3. Run every test project; the testing platform prints a summary we turn into one line.
