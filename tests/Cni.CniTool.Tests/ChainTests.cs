@@ -66,8 +66,8 @@ public sealed class ChainTests
         }
 
         Assert.NotEqual(addresses[0], addresses[1]);
-        Assert.Equal(["podnet-" + Node.ContainerId(pod1.Path) + "-eth0", "podnet-" + Node.ContainerId(pod2.Path) + "-eth0", "lo-" + Node.ContainerId(pod1.Path) + "-lo", "lo-" + Node.ContainerId(pod2.Path) + "-lo"]
-            .Order(StringComparer.Ordinal), node.CacheEntries());
+        string[] entries = ["podnet-" + Node.ContainerId(pod1.Path) + "-eth0", "podnet-" + Node.ContainerId(pod2.Path) + "-eth0", "lo-" + Node.ContainerId(pod1.Path) + "-lo", "lo-" + Node.ContainerId(pod2.Path) + "-lo"];
+        Assert.Equal(entries.Order(StringComparer.Ordinal), node.CacheEntries());
         Ping(pod1, addresses[1]);
         Ping(pod2, addresses[0]);
 

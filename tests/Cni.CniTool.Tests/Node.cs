@@ -65,8 +65,8 @@ internal sealed class Node : IDisposable
     public void WriteNetworks(string network, string version, string subnet, params string[] more)
     {
         Write("00-lo.conflist", $$"""{"cniVersion":"{{version}}","name":"lo","plugins":[{"type":"loopback"}]}""");
-        string bridge = $$"""{"type":"bridge","bridge":"cni0","isGateway":true,"ipam":{"type":"host-local","dataDir":"{{DataDir}}","ranges":[[{"subnet":"{{subnet}}"}]]}}""";
-        Write("10-" + network + ".conflist", $$"""{"cniVersion":"{{version}}","name":"{{network}}","plugins":[{{string.Join(",", [bridge, .. more])}}]}""");
+        string bridge = $$$"""{"type":"bridge","bridge":"cni0","isGateway":true,"ipam":{"type":"host-local","dataDir":"{{{DataDir}}}","ranges":[[{"subnet":"{{{subnet}}}"}]]}}""";
+        Write("10-" + network + ".conflist", $$$"""{"cniVersion":"{{{version}}}","name":"{{{network}}}","plugins":[{{{string.Join(",", [bridge, .. more])}}}]}""");
     }
 
     /// <summary>The plugin directory (CNI_PATH) for a set of plugins, after checking that ours are current.</summary>

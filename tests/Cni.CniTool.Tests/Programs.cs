@@ -80,7 +80,7 @@ internal static class LibcniInterop
             ["GOCACHE"] = Path.Combine(Path.GetDirectoryName(Output)!, "go-cache"),
             ["HOME"] = Environment.GetEnvironmentVariable("HOME") ?? "/root",
         };
-        ProcessResult r = Processes.Run("/usr/bin/go", env, args: ["build", "-o", Output, Path.GetDirectoryName(Source)!], timeoutMs: 300_000);
+        ProcessResult r = Processes.Run("/usr/bin/go", env, args: ["build", "-o", Output, Source], timeoutMs: 300_000);
         return r.ExitCode == 0 ? null : $"building tests/LibcniInterop with 'go build' failed: {r}";
     }
 }
