@@ -27,6 +27,7 @@ command -v clang >/dev/null || command -v gcc >/dev/null || need+=(clang)
 [ -x /usr/lib/cni/host-local ] || need+=(containernetworking-plugins)
 [ -e /usr/lib/x86_64-linux-gnu/libz.so ] || [ -e /usr/lib/libz.so ] || need+=(zlib1g-dev)
 command -v go >/dev/null || need+=(golang-go)
+command -v ping >/dev/null || need+=(iputils-ping)
 [ -d /usr/share/gocode/src/github.com/containernetworking/cni/libcni ] || need+=(golang-github-appc-cni-dev)
 if ((${#need[@]})); then
   echo "== installing: ${need[*]}"
