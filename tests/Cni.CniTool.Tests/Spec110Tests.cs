@@ -43,7 +43,8 @@ public sealed class Spec110Tests
         ProcessResult gc = node.CniTool("gc", "podnet", pod1.Path, cniPath);
         Assert.True(gc.ExitCode == 0, gc.ToString());
         Assert.Empty(node.Leases("podnet"));
-        Assert.Equal(["lo-" + Node.ContainerId(pod1.Path) + "-lo", "lo-" + Node.ContainerId(pod2.Path) + "-lo"], node.CacheEntries());
+        string[] loopbacks = ["lo-" + Node.ContainerId(pod1.Path) + "-lo", "lo-" + Node.ContainerId(pod2.Path) + "-lo"];
+        Assert.Equal(loopbacks.Order(StringComparer.Ordinal), node.CacheEntries());
 
         // pod1 was DELeted by GC (its veth is gone); pod2's veth stays until its DEL, which still succeeds.
         Assert.Single(node.NodeVeths());

@@ -101,6 +101,11 @@ internal static class CniToolCommand
         {
             return await Fail(e.Message).ConfigureAwait(false);
         }
+        catch (Exception e)
+        {
+            // Not expected (every failure above is a CNI error); still a message and exit 1, never a crash dump.
+            return await Fail($"cnitool: {invocation.Verb} of network \"{invocation.Network}\" failed unexpectedly: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+        }
     }
 
     private static async Task<int> Fail(string message)
