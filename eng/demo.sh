@@ -6,7 +6,8 @@
 # makes cni0 and the host veths in the namespace it runs in), two more play the pods, and all three
 # are removed at the end, also on failure. Traffic only flows between those namespaces.
 # When /usr/lib/cni has the Go reference plugins, the same calls run through them too, and each call's
-# time is printed side by side.
+# time is printed side by side. Last, when artifacts/tools/cnitool is published, the same network is run
+# by our cnitool from a configuration list, as a runtime runs it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . eng/demo-common.sh
@@ -80,6 +81,44 @@ scenario() {
   [ -n "$quiet" ] || echo "  leases left: $(find "$work/$label-data/demo" -maxdepth 1 -type f -not -name lock -not -name 'last_reserved_ip*' -not -name '.*' | wc -l)"
 }
 
+# The same network as a runtime drives it: one configuration list in NETCONFPATH, run by our cnitool
+# (artifacts/tools/cnitool, the reference cnitool's command line over Cni.Runtime), which keeps the
+# result cache in libcni's format (here in $work/cache instead of /var/lib/cni: CNITOOL_CACHE_DIR).
+cnitool_scenario() {
+  local tool=$PWD/artifacts/tools/cnitool
+  local node="$tag-tool-node" pod1="$tag-tool-pod1" pod2="$tag-tool-pod2" netconf="$work/net.d"
+  for ns in "$node" "$pod1" "$pod2"; do ip netns add "$ns"; namespaces+=("$ns"); done
+  mkdir -p "$netconf"
+  cat >"$netconf/00-lo.conflist" <<<'{"cniVersion":"1.1.0","name":"lo","plugins":[{"type":"loopback"}]}'
+  cat >"$netconf/10-demo.conflist" <<EOF2
+{"cniVersion":"1.1.0","name":"demo","plugins":[
+  {"type":"bridge","bridge":"cni0","isGateway":true,"isDefaultGateway":true,
+   "ipam":{"type":"host-local","dataDir":"$work/tool-data","ranges":[[{"subnet":"10.88.0.0/24"}]]}}]}
+EOF2
+  # cnitool runs in the node namespace, where the bridge plugin makes cni0 and the host veths.
+  cnitool() { ip netns exec "$node" env NETCONFPATH="$netconf" CNI_PATH="$ours" CNITOOL_CACHE_DIR="$work/cache" "$tool" "$@"; }
+  echo "  \$ cat $netconf/10-demo.conflist"; sed 's/^/    /' "$netconf/10-demo.conflist"
+  local pod r1
+  for pod in "$pod1" "$pod2"; do
+    echo "  \$ CNI_IFNAME=lo cnitool add lo /run/netns/$pod && cnitool add demo /run/netns/$pod"
+    CNI_IFNAME=lo cnitool add lo "/run/netns/$pod" >/dev/null
+    if [ "$pod" = "$pod1" ]; then r1=$(cnitool add demo "/run/netns/$pod"); sed 's/^/    /' <<<"$r1"; echo
+    else cnitool add demo "/run/netns/$pod" >/dev/null; fi
+  done
+  local ip2
+  ip2=$(ip -n "$pod2" -4 -o addr show dev eth0 | awk '{print $4}'); ip2=${ip2%/*}
+  echo "  pod1 -> pod2 ($ip2): $(ping_in "$pod1" "$ip2")"
+  echo "  \$ cnitool check demo /run/netns/$pod1 && cnitool status demo /run/netns/$pod1"
+  cnitool check demo "/run/netns/$pod1" && cnitool status demo "/run/netns/$pod1" && echo "    both exit 0"
+  echo "  the result cache (libcni's format; a libcni-based runtime can take over these pods):"
+  ls "$work/cache/results" | sed 's/^/    /'
+  echo "  \$ cnitool del demo ... && CNI_IFNAME=lo cnitool del lo ... (both pods)"
+  for pod in "$pod1" "$pod2"; do
+    cnitool del demo "/run/netns/$pod"; CNI_IFNAME=lo cnitool del lo "/run/netns/$pod"
+  done
+  echo "  left: $(ls "$work/cache/results" | wc -l) cache entries, $(ip -n "$node" -o link show type veth | wc -l) veths"
+}
+
 ipam_ours=$ours/host-local
 if [ ! -x "$ipam_ours" ]; then
   ipam_ours=$go/host-local
@@ -97,5 +136,9 @@ if [ -x "$go/bridge" ] && [ -x "$go/host-local" ] && [ -x "$go/loopback" ]; then
   done
   awk '{s+=$3} END{printf "  %-22s %7.2f", "total", s/1000}' "$work/ours.times"
   awk '{s+=$3} END{printf " | %7.2f\n", s/1000}' "$work/go.times"
+fi
+if [ -x artifacts/tools/cnitool ]; then
+  echo "== the same network through our cnitool, in namespaces of its own ($tag-tool-*)"
+  cnitool_scenario
 fi
 echo "== done: namespaces removed"

@@ -3,13 +3,15 @@
 #   artifacts/cni-bin/<executable>   our plugins (and the sample), ready to use as CNI_PATH
 #   artifacts/cni-multi/             the multi-call binary cni-plugins and its links (bridge -> cni-plugins, ...),
 #                                    the layout eng/install-node.sh installs; also usable as CNI_PATH
+#   artifacts/tools/<executable>     command-line tools (src/Tools/<Name>): cnitool
 #   artifacts/aot/<Project>/         other NativeAOT programs (smoke tests)
 # A trim or AOT warning fails the publish, and so the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=artifacts/cni-bin
 multi=artifacts/cni-multi
-mkdir -p "$bin" "$multi" artifacts/aot
+tools=artifacts/tools
+mkdir -p "$bin" "$multi" "$tools" artifacts/aot
 status=0
 
 publish() { # project-file output-dir
@@ -45,6 +47,16 @@ for proj in src/Plugins/Programs/*/*.csproj samples/*/*.csproj; do
   fi
   for f in "$out"/*; do
     [ -x "$f" ] && [ -f "$f" ] && [[ "$f" != *.dbg && "$f" != *.so ]] && cp "$f" "$bin/"
+  done
+done
+
+# Command-line tools: src/Tools/<Name>/<Name>.csproj, the executable named by its AssemblyName.
+for proj in src/Tools/*/*.csproj; do
+  [ -f "$proj" ] || continue
+  out=artifacts/publish-tmp/$(basename "$proj" .csproj)
+  publish "$proj" "$out"
+  for f in "$out"/*; do
+    [ -x "$f" ] && [ -f "$f" ] && [[ "$f" != *.dbg && "$f" != *.so ]] && cp "$f" "$tools/"
   done
 done
 

@@ -16,7 +16,8 @@ fail_setup=0
 
 # 1. Prerequisites from Debian: iproute2 (ip, namespaces), iptables and nftables (the Go plugins'
 #    rules, and reading the nf_tables rules back), the Go reference plugins, strace (capturing netlink
-#    requests, counting executed processes), and a C toolchain for NativeAOT linking.
+#    requests, counting executed processes), a C toolchain for NativeAOT linking, and Go with Debian's
+#    libcni (tests/LibcniInterop, the libcni-based driver tests/Cni.CniTool.Tests builds on first use).
 need=()
 command -v ip >/dev/null || need+=(iproute2)
 command -v iptables >/dev/null || need+=(iptables)
@@ -25,6 +26,9 @@ command -v strace >/dev/null || need+=(strace)
 command -v clang >/dev/null || command -v gcc >/dev/null || need+=(clang)
 [ -x /usr/lib/cni/host-local ] || need+=(containernetworking-plugins)
 [ -e /usr/lib/x86_64-linux-gnu/libz.so ] || [ -e /usr/lib/libz.so ] || need+=(zlib1g-dev)
+command -v go >/dev/null || need+=(golang-go)
+command -v ping >/dev/null || need+=(iputils-ping)
+[ -d /usr/share/gocode/src/github.com/containernetworking/cni/libcni ] || need+=(golang-github-appc-cni-dev)
 if ((${#need[@]})); then
   echo "== installing: ${need[*]}"
   if [ "$(id -u)" = 0 ]; then

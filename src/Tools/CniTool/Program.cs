@@ -1,0 +1,3 @@
+using Cni.Tools.CniTool;
+
+return await CniToolCommand.RunAsync(args).ConfigureAwait(false);
