@@ -159,6 +159,7 @@ public sealed class EtcdFailureTests(ITestOutputHelper output)
         using (var store = new EtcdIpamStore(wrongClient, network))
         {
             CniException e = Assert.Throws<CniException>(() => store.TryReserve(IPAddress.Parse("10.22.0.9"), new LeaseOwner("c3", "eth0"), 0));
+            output.WriteLine("wrong client certificate: " + e.Message);
             Assert.Contains(tls.WrongClientCertFile, e.Message, StringComparison.Ordinal);
         }
 
