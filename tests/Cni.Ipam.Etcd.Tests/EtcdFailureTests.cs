@@ -121,18 +121,23 @@ public sealed class EtcdFailureTests(ITestOutputHelper output)
         string network = StoreFactory.NewNetwork("tls");
         RangeSet[] sets = [StoreFactory.Range("10.22.0.0", 24)];
 
-        using (var store = new EtcdIpamStore(StoreFactory.Options(cluster, "node-a"), network))
+        using (var store = new EtcdIpamStore(StoreFactory.Options(cluster, "node-a", TimeSpan.FromSeconds(20)), network))
         {
             Assert.Equal("10.22.0.2/24", Assert.Single(new HostLocalIpam(store, sets).Allocate("c1", "eth0")).ToString());
             store.CheckUsable();
         }
 
-        EtcdStoreOptions wrongCa = StoreFactory.Options(cluster, "node-a");
+        // A generous timeout: a TLS handshake on this loaded machine can take a second, and the point here is
+        // that a wrong CA fails at once with code 7, not after the deadline with 11.
+        EtcdStoreOptions wrongCa = StoreFactory.Options(cluster, "node-a", TimeSpan.FromSeconds(20));
         wrongCa.CaFile = tls.WrongCaFile;
         using (var store = new EtcdIpamStore(wrongCa, network))
         {
+            var clock = Stopwatch.StartNew();
             CniException e = Assert.Throws<CniException>(() => new HostLocalIpam(store, sets).Allocate("c2", "eth0"));
-            Assert.Equal(CniErrorCode.InvalidNetworkConfig, e.Code);
+            output.WriteLine($"wrong CA after {clock.ElapsedMilliseconds} ms: {e.Message}");
+            Assert.True(e.Code == CniErrorCode.InvalidNetworkConfig, e.Message);
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "a wrong CA must not be retried until the deadline");
             Assert.Contains(tls.WrongCaFile, e.Message, StringComparison.Ordinal);
             Assert.Contains("not signed by the CA", e.Message, StringComparison.Ordinal);
         }
@@ -143,7 +148,7 @@ public sealed class EtcdFailureTests(ITestOutputHelper output)
         Assert.Equal(CniErrorCode.InvalidNetworkConfig, refused.Code);
         Assert.Contains(missing.CertFile, refused.Message, StringComparison.Ordinal);
 
-        EtcdStoreOptions notPem = StoreFactory.Options(cluster, "node-a");
+        EtcdStoreOptions notPem = StoreFactory.Options(cluster, "node-a", TimeSpan.FromSeconds(20));
         notPem.CaFile = tls.ServerKeyFile;
         using (var store = new EtcdIpamStore(notPem, network))
         {
