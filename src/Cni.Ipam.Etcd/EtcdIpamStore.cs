@@ -35,7 +35,9 @@ namespace Cni.Ipam.Etcd;
 /// <see cref="CniErrorCode.TryAgainLater"/> (11), having written nothing; a missing or unusable certificate,
 /// key or CA file, or a server certificate the CA did not sign, raises <see cref="CniErrorCode.InvalidNetworkConfig"/>
 /// naming the file. A timeout after a reservation was sent is resolved by the retry: an address key that
-/// already holds this very lease counts as reserved.</para>
+/// already holds this very lease counts as reserved. An ADD without a quorum fails at its first read, before any
+/// write; a transaction a leader accepted just before it lost its quorum may still be applied once the quorum is
+/// back, and belongs to the failed ADD's owner, whom the runtime's DEL after a failed ADD releases.</para>
 /// <para><see cref="GetLeases"/> returns only this node's leases, so that garbage collection on one node
 /// (<see cref="HostLocalIpam.CollectGarbage"/>) never frees another node's; <see cref="GetAllLeases"/> returns
 /// every node's.</para>
