@@ -16,12 +16,15 @@ fail_setup=0
 
 # 1. Prerequisites from Debian: iproute2 (ip, namespaces), iptables and nftables (the Go plugins'
 #    rules, and reading the nf_tables rules back), the Go reference plugins, strace (capturing netlink
-#    requests, counting executed processes), and a C toolchain for NativeAOT linking.
+#    requests, counting executed processes), etcd and openssl (the cluster-wide IPAM store's tests
+#    start their own members, with certificates they make), and a C toolchain for NativeAOT linking.
 need=()
 command -v ip >/dev/null || need+=(iproute2)
 command -v iptables >/dev/null || need+=(iptables)
 command -v nft >/dev/null || need+=(nftables)
 command -v strace >/dev/null || need+=(strace)
+command -v etcd >/dev/null || need+=(etcd-server)
+command -v openssl >/dev/null || need+=(openssl)
 command -v clang >/dev/null || command -v gcc >/dev/null || need+=(clang)
 [ -x /usr/lib/cni/host-local ] || need+=(containernetworking-plugins)
 [ -e /usr/lib/x86_64-linux-gnu/libz.so ] || [ -e /usr/lib/libz.so ] || need+=(zlib1g-dev)
