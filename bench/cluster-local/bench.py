@@ -105,7 +105,7 @@ def populate(etcd, prefix, network, count, node="bench-other"):
 
 def run(binary, command, config, cid="c", extra_env=None):
     env = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "CNI_COMMAND": command, "CNI_CONTAINERID": cid, "CNI_IFNAME": "eth0",
-           "CNI_NETNS": "/proc/self/ns/net", "CNI_PATH": BIN}
+           "CNI_NETNS": "/var/run/netns/cnibench-none", "CNI_PATH": BIN}
     env.update(extra_env or {})
     t = time.perf_counter()
     p = subprocess.run([binary], input=config.encode(), env=env, capture_output=True)

@@ -43,7 +43,7 @@ internal static class ClusterLocalKit
     /// <summary>Runs the published binary once, as a runtime would run an IPAM plugin (no namespace needed).</summary>
     public static ProcessResult Run(string command, string config, string containerId = "ctr1", string ifName = "eth0", string? cniArgs = null, int timeoutMs = 60_000)
     {
-        Dictionary<string, string?> env = PluginRunner.Env(command, command is "ADD" or "CHECK" ? "/proc/self/ns/net" : null, containerId, ifName);
+        Dictionary<string, string?> env = PluginRunner.Env(command, "/var/run/netns/cnitest-none", containerId, ifName);
         if (cniArgs is not null)
         {
             env["CNI_ARGS"] = cniArgs;

@@ -45,7 +45,7 @@ public class ClusterLocalTests(SingleEtcd etcd) : IClassFixture<SingleEtcd>
             ];
             foreach ((string command, string container, string? args) in steps)
             {
-                Dictionary<string, string?> env = PluginRunner.Env(command, "/proc/self/ns/net", container);
+                Dictionary<string, string?> env = PluginRunner.Env(command, "/var/run/netns/cnitest-none", container);
                 if (args is not null)
                 {
                     env["CNI_ARGS"] = args;
