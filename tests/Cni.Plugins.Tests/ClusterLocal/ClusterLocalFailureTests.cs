@@ -23,18 +23,43 @@ public class ClusterLocalFailureTests(ITestOutputHelper output)
         using EtcdCluster cluster = EtcdCluster.Start(3);
         string[] endpoints = EndpointsOf(cluster);
         string prefix = NewPrefix("chaos");
-        string[] configs = [.. Enumerable.Range(0, Nodes).Select(n => Config(endpoints, prefix, $"node-{n}"))];
+        // The ADDs of the storm have the default timeout (2 s), so some fail with 11 while a leader is elected;
+        // the retries and DELs after it have a generous one.
+        string[] configs = [.. Enumerable.Range(0, Nodes).Select(n => Config(endpoints, prefix, $"node-{n}", timeout: null))];
+        string[] patient = [.. Enumerable.Range(0, Nodes).Select(n => Config(endpoints, prefix, $"node-{n}"))];
         var outcomes = new ConcurrentDictionary<string, ProcessResult>(StringComparer.Ordinal);
         int finished = 0, killedAt = -1, killedMember = -1;
         var half = new ManualResetEventSlim();
+        Exception? killerFailed = null;
+        int leaderBefore = cluster.Leader(TimeSpan.FromSeconds(60));
 
-        // The leader dies once half of the ADDs have finished, while the rest are running.
-        var killer = Task.Run(() =>
+        // The leader dies once half of the ADDs have finished, while the rest are running. Under heavy load
+        // the members may not answer a status request in time: then the leader found before is killed.
+        var killer = new Thread(() =>
         {
-            half.Wait();
-            killedAt = Volatile.Read(ref finished);
-            killedMember = cluster.KillLeader();
+            try
+            {
+                half.Wait();
+                killedAt = Volatile.Read(ref finished);
+                int leader;
+                try
+                {
+                    leader = cluster.Leader(TimeSpan.FromSeconds(5));
+                }
+                catch (TimeoutException)
+                {
+                    leader = leaderBefore;
+                }
+
+                cluster.KillMember(leader);
+                killedMember = leader;
+            }
+            catch (Exception e)
+            {
+                killerFailed = e;
+            }
         });
+        killer.Start();
         var clock = Stopwatch.StartNew();
         Parallel.ForEach(
             Enumerable.Range(0, Nodes).SelectMany(n => Enumerable.Range(0, AddsPerNode).Select(i => (Node: n, Id: $"n{n}-c{i:D3}"))),
@@ -47,8 +72,9 @@ public class ClusterLocalFailureTests(ITestOutputHelper output)
                     half.Set();
                 }
             });
-        killer.Wait();
+        killer.Join();
         TimeSpan elapsed = clock.Elapsed;
+        Assert.Null(killerFailed);
         Assert.False(cluster.IsRunning(killedMember));
 
         // Each ADD either got an address nobody else got, or failed with 11 ("try again later").
@@ -84,7 +110,7 @@ public class ClusterLocalFailureTests(ITestOutputHelper output)
         foreach (string id in failed)
         {
             int node = int.Parse(id[1..id.IndexOf('-')], System.Globalization.CultureInfo.InvariantCulture);
-            string address = Assert.Single(Addresses(Run("ADD", configs[node], id)));
+            string address = Assert.Single(Addresses(Run("ADD", patient[node], id)));
             Assert.True(granted.TryAdd(address, id), $"{address} granted twice on retry");
         }
 
@@ -96,7 +122,7 @@ public class ClusterLocalFailureTests(ITestOutputHelper output)
         Parallel.ForEach(granted.Values, new ParallelOptions { MaxDegreeOfParallelism = Nodes * ConcurrencyPerNode }, id =>
         {
             int node = int.Parse(id[1..id.IndexOf('-')], System.Globalization.CultureInfo.InvariantCulture);
-            ProcessResult r = Run("DEL", configs[node], id);
+            ProcessResult r = Run("DEL", patient[node], id);
             Assert.True(r.ExitCode == 0, r.ToString());
         });
         AssertOnlyHints(Keys(cluster, prefix));
@@ -108,7 +134,7 @@ public class ClusterLocalFailureTests(ITestOutputHelper output)
         using EtcdCluster cluster = EtcdCluster.Start(3);
         string[] endpoints = EndpointsOf(cluster);
         string prefix = NewPrefix("quorum");
-        string config = Config(endpoints, prefix, "node-a");
+        string config = Config(endpoints, prefix, "node-a", timeout: null); // the default timeout, 2 s
         Assert.Single(Addresses(Run("ADD", config, "before")));
 
         // Two of three members gone: the one left has no quorum.
@@ -129,15 +155,15 @@ public class ClusterLocalFailureTests(ITestOutputHelper output)
         Assert.True((int)error.Code == 11, r.ToString());
         output.WriteLine($"ADD without quorum failed after {took.TotalMilliseconds:F0} ms: {error.Message}");
 
-        // Default timeout 2 s; a second allowed for starting the process on a loaded machine.
-        Assert.True(took < TimeSpan.FromSeconds(3), $"ADD took {took} without quorum");
+        // Default timeout 2 s; 1.5 s allowed for starting the process on a loaded machine.
+        Assert.True(took < TimeSpan.FromSeconds(3.5), $"ADD took {took} without quorum");
 
         // A configured timeout is kept too.
         clock.Restart();
-        r = Run("ADD", Config(endpoints, prefix, "node-a", etcdExtra: "\"timeout\":\"700ms\""), "during2");
+        r = Run("ADD", Config(endpoints, prefix, "node-a", timeout: "700ms"), "during2");
         took = clock.Elapsed;
         Assert.True((int)PluginRunner.Error(r).Code == 11, r.ToString());
-        Assert.True(took < TimeSpan.FromMilliseconds(1700), $"ADD with a 700 ms timeout took {took}");
+        Assert.True(took < TimeSpan.FromMilliseconds(2200), $"ADD with a 700 ms timeout took {took}");
         Assert.True((int)PluginRunner.Error(Run("STATUS", config)).Code == 50);
 
         // What the surviving member holds: only the lease made before.
@@ -151,8 +177,9 @@ public class ClusterLocalFailureTests(ITestOutputHelper output)
 
         cluster.WaitHealthy(TimeSpan.FromSeconds(30));
         Assert.Equal(["before"], Owners(Keys(cluster, prefix)));
-        Assert.Single(Addresses(Run("ADD", config, "after")));
-        Assert.Equal(0, Run("STATUS", config).ExitCode);
+        string patient = Config(endpoints, prefix, "node-a");
+        Assert.Single(Addresses(Run("ADD", patient, "after")));
+        Assert.Equal(0, Run("STATUS", patient).ExitCode);
         Assert.Equal(["after", "before"], Owners(Keys(cluster, prefix)));
     }
 }

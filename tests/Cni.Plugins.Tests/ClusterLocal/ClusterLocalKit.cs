@@ -22,6 +22,13 @@ internal static class ClusterLocalKit
     /// <summary>A prefix of its own for each test: tests that share a cluster never see each other's keys.</summary>
     public static string NewPrefix(string tag) => $"/cnitest/{tag}-{Guid.NewGuid():N}"[..32];
 
+    /// <summary>
+    /// The timeout the tests configure unless they test the timeout itself: the machine running the test
+    /// command is shared and loaded (a TLS handshake and a quorum write can take seconds there), and a test
+    /// about addresses must not fail on a deadline it is not about.
+    /// </summary>
+    public const string Generous = "15s";
+
     /// <summary>A cluster-local configuration.</summary>
     /// <param name="endpoints">The etcd client URLs.</param>
     /// <param name="prefix">ipam.etcd.prefix.</param>
@@ -31,8 +38,15 @@ internal static class ClusterLocalKit
     /// <param name="ipamExtra">More members of ipam, as JSON without braces.</param>
     /// <param name="name">The network name.</param>
     /// <param name="version">cniVersion.</param>
-    public static string Config(IEnumerable<string> endpoints, string prefix, string? node, string ranges = "[[{\"subnet\":\"10.90.0.0/22\"}]]", string? etcdExtra = null, string? ipamExtra = null, string name = "cltest", string version = "1.1.0", string type = "cluster-local")
+    /// <param name="type">The plugin type.</param>
+    /// <param name="timeout">ipam.etcd.timeout; null leaves it out (the default, 2 s).</param>
+    public static string Config(IEnumerable<string> endpoints, string prefix, string? node, string ranges = "[[{\"subnet\":\"10.90.0.0/22\"}]]", string? etcdExtra = null, string? ipamExtra = null, string name = "cltest", string version = "1.1.0", string type = "cluster-local", string? timeout = Generous)
     {
+        if (timeout is not null)
+        {
+            etcdExtra = etcdExtra is null ? $"\"timeout\":\"{timeout}\"" : etcdExtra + $",\"timeout\":\"{timeout}\"";
+        }
+
         string eps = string.Join(",", endpoints.Select(e => "\"" + e + "\""));
         string etcd = $"{{\"endpoints\":[{eps}],\"prefix\":\"{prefix}\"{(etcdExtra is null ? "" : "," + etcdExtra)}}}";
         string nodeKey = node is null ? "" : $",\"nodeName\":\"{node}\"";

@@ -73,16 +73,17 @@ public class ClusterLocalTests(SingleEtcd etcd) : IClassFixture<SingleEtcd>
     }
 
     [Fact]
-    public void Two_nodes_asking_for_the_same_address_one_gets_it()
+    public async Task Two_nodes_asking_for_the_same_address_one_gets_it()
     {
         string prefix = NewPrefix("req");
         string a = Config(Endpoints, prefix, "node-a"), b = Config(Endpoints, prefix, "node-b");
         for (int i = 0; i < 8; i++)
         {
             string wanted = $"10.90.1.{10 + i}";
-            Task<ProcessResult> ra = Task.Run(() => Run("ADD", a, $"a{i}", cniArgs: "IP=" + wanted));
-            Task<ProcessResult> rb = Task.Run(() => Run("ADD", b, $"b{i}", cniArgs: "IP=" + wanted));
-            ProcessResult[] both = [ra.Result, rb.Result];
+            int n = i;
+            Task<ProcessResult> ra = Task.Run(() => Run("ADD", a, $"a{n}", cniArgs: "IP=" + wanted), TestContext.Current.CancellationToken);
+            Task<ProcessResult> rb = Task.Run(() => Run("ADD", b, $"b{n}", cniArgs: "IP=" + wanted), TestContext.Current.CancellationToken);
+            ProcessResult[] both = await Task.WhenAll(ra, rb);
             Assert.True(both.Count(r => r.ExitCode == 0) == 1, $"{wanted}: {both[0]}\n{both[1]}");
             ProcessResult winner = both.Single(r => r.ExitCode == 0), loser = both.Single(r => r.ExitCode != 0);
             Assert.Equal([wanted], Addresses(winner));
@@ -174,7 +175,7 @@ public class ClusterLocalTests(SingleEtcd etcd) : IClassFixture<SingleEtcd>
     public void Unreachable_etcd_fails_add_with_11_and_status_with_50()
     {
         string dead = "http://127.0.0.1:" + FreePort();
-        string config = Config([dead], NewPrefix("dead"), "node-a", etcdExtra: "\"timeout\":\"500ms\"");
+        string config = Config([dead], NewPrefix("dead"), "node-a", timeout: "500ms");
         var watch = System.Diagnostics.Stopwatch.StartNew();
         CniError add = PluginRunner.Error(Run("ADD", config, "c1"));
         Assert.Equal(11, (int)add.Code);
