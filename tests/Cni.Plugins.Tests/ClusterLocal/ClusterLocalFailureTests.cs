@@ -179,7 +179,7 @@ public class ClusterLocalFailureTests(ITestOutputHelper output)
         Assert.Equal(["before"], Owners(Keys(cluster, prefix)));
         string patient = Config(endpoints, prefix, "node-a");
         Assert.Single(Addresses(Run("ADD", patient, "after")));
-        Assert.Equal(0, Run("STATUS", patient).ExitCode);
+        AssertOk(Run("STATUS", patient));
         Assert.Equal(["after", "before"], Owners(Keys(cluster, prefix)));
     }
 }

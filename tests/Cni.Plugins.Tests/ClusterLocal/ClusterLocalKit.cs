@@ -74,6 +74,9 @@ internal static class ClusterLocalKit
         return Processes.Run(Binary, PluginRunner.Env("GC", null, containerId: null!, ifName: null!), withValid);
     }
 
+    /// <summary>Asserts that a call succeeded, showing what it printed when it did not.</summary>
+    public static void AssertOk(ProcessResult r) => Assert.True(r.ExitCode == 0, r.ToString());
+
     /// <summary>The addresses (without prefix) of a successful ADD.</summary>
     public static string[] Addresses(ProcessResult r) => [.. PluginRunner.Result(r).Ips.Select(ip => ip.Address.Address.ToString())];
 

@@ -102,7 +102,7 @@ public class ClusterLocalTests(SingleEtcd etcd) : IClassFixture<SingleEtcd>
         string prefix = NewPrefix("full");
         const string ranges = "[[{\"subnet\":\"10.92.0.0/24\",\"rangeStart\":\"10.92.0.10\",\"rangeEnd\":\"10.92.0.13\"}]]";
         string a = Config(Endpoints, prefix, "node-a", ranges), b = Config(Endpoints, prefix, "node-b", ranges);
-        Assert.Equal(0, Run("STATUS", a).ExitCode);
+        AssertOk(Run("STATUS", a));
         var got = new List<string>();
         for (int i = 0; i < 4; i++)
         {
@@ -119,8 +119,8 @@ public class ClusterLocalTests(SingleEtcd etcd) : IClassFixture<SingleEtcd>
         Assert.Contains("range set 0", status.Message, StringComparison.Ordinal);
 
         // A DEL on either node frees the address for both.
-        Assert.Equal(0, Run("DEL", a, "c1").ExitCode);
-        Assert.Equal(0, Run("STATUS", b).ExitCode);
+        AssertOk(Run("DEL", a, "c1"));
+        AssertOk(Run("STATUS", b));
         Assert.Equal(["10.92.0.11"], Addresses(Run("ADD", b, "c9")));
     }
 
@@ -136,10 +136,10 @@ public class ClusterLocalTests(SingleEtcd etcd) : IClassFixture<SingleEtcd>
         Assert.Equal(["10.93.0.3/24", "fd00:93::3/64"], rb.Ips.Select(i => i.Address.ToString()));
         Assert.Equal(["10.93.0.1", "fd00:93::1"], ra.Ips.Select(i => i.Gateway!.ToString()));
         Assert.Equal(4, Leases(Keys(etcd.Cluster, prefix)).Count);
-        Assert.Equal(0, Run("CHECK", a, "x").ExitCode);
+        AssertOk(Run("CHECK", a, "x"));
 
-        Assert.Equal(0, Run("DEL", b, "x").ExitCode); // a DEL from another node frees it too
-        Assert.Equal(0, Run("DEL", b, "x").ExitCode); // and again: idempotent
+        AssertOk(Run("DEL", b, "x")); // a DEL from another node frees it too
+        AssertOk(Run("DEL", b, "x")); // and again: idempotent
         Assert.Equal(["10.93.0.3", "fd00:93::3"], Leases(Keys(etcd.Cluster, prefix)).Keys.Order(StringComparer.Ordinal));
         Assert.NotEqual(0, Run("CHECK", a, "x").ExitCode);
     }
@@ -151,12 +151,12 @@ public class ClusterLocalTests(SingleEtcd etcd) : IClassFixture<SingleEtcd>
         string a = Config(Endpoints, prefix, "node-a"), b = Config(Endpoints, prefix, "node-b");
         foreach (string c in new[] { "a1", "a2", "a3" })
         {
-            Assert.Equal(0, Run("ADD", a, c).ExitCode);
+            AssertOk(Run("ADD", a, c));
         }
 
         foreach (string c in new[] { "b1", "b2" })
         {
-            Assert.Equal(0, Run("ADD", b, c).ExitCode);
+            AssertOk(Run("ADD", b, c));
         }
 
         // node-a knows only a1 is alive: a2 and a3 go, node-b's leases stay though node-a does not list them.
@@ -168,7 +168,7 @@ public class ClusterLocalTests(SingleEtcd etcd) : IClassFixture<SingleEtcd>
         gc = Gc(b);
         Assert.True(gc.ExitCode == 0, gc.ToString());
         Assert.Equal(["a1"], Owners(Keys(etcd.Cluster, prefix)));
-        Assert.Equal(0, Run("CHECK", a, "a1").ExitCode);
+        AssertOk(Run("CHECK", a, "a1"));
     }
 
     [Fact]
@@ -184,7 +184,7 @@ public class ClusterLocalTests(SingleEtcd etcd) : IClassFixture<SingleEtcd>
         Assert.Equal(50, (int)status.Code);
 
         // The second endpoint answers: endpoints are tried in order.
-        Assert.Equal(0, Run("ADD", Config([dead, .. Endpoints], NewPrefix("dead"), "node-a"), "c1").ExitCode);
+        AssertOk(Run("ADD", Config([dead, .. Endpoints], NewPrefix("dead"), "node-a"), "c1"));
     }
 
     [Theory]

@@ -25,8 +25,8 @@ public class ClusterLocalTlsTests
 
         string good = Config(endpoints, prefix, "node-a", etcdExtra: TlsKeys(tls.CaFile, tls.ClientCertFile, tls.ClientKeyFile));
         Assert.Equal(["10.90.0.2"], Addresses(Run("ADD", good, "c1")));
-        Assert.Equal(0, Run("CHECK", good, "c1").ExitCode);
-        Assert.Equal(0, Run("STATUS", good).ExitCode);
+        AssertOk(Run("CHECK", good, "c1"));
+        AssertOk(Run("STATUS", good));
         Assert.Equal(["c1"], Owners(Keys(cluster, prefix)));
 
         // A CA that did not sign the members' certificate: the member is not trusted.
