@@ -177,12 +177,16 @@ public sealed class EtcdIpamStore : IIpamStore
         var owner = new LeaseOwner(containerId, ifName);
         ValidateOwner(owner);
         Deadline deadline = Deadline.After(_timeout);
+        List<OwnerEntry> unanswered = [];
         for (int attempt = 0; attempt < ReleaseAttempts; attempt++)
         {
             List<OwnerEntry> entries = ReadOwnerIndex(containerId, ifName, deadline);
+
+            // Entries an unanswered delete covered that are gone now: that delete went through.
+            List<Lease> gone = [.. unanswered.Where(u => !entries.Any(e => e.Key == u.Key)).Select(u => new Lease(u.Address, owner))];
             if (entries.Count == 0)
             {
-                return [];
+                return gone;
             }
 
             // The address key and the owner key were written by one transaction, so both carry its revision:
@@ -201,16 +205,17 @@ public sealed class EtcdIpamStore : IIpamStore
             EtcdResult result = _client.Call(TxnPath, EtcdJson.Txn(compares, deletes, []), deadline, out bool ambiguous);
             if (result.Succeeded)
             {
-                return [.. entries.Select(e => new Lease(e.Address, owner))];
+                return [.. gone, .. entries.Select(e => new Lease(e.Address, owner))];
             }
 
             if (ambiguous)
             {
+                unanswered = entries;
                 continue; // Perhaps applied: the next read of the index tells.
             }
 
             // Something changed in between, or an index entry is stale: release one by one.
-            List<Lease> released = [];
+            List<Lease> released = gone;
             foreach (OwnerEntry e in entries)
             {
                 if (ReleaseOne(e.Address, owner, deadline))

@@ -25,8 +25,8 @@ public sealed class EtcdStoreOptions
     public string Prefix { get; set; } = DefaultPrefix;
 
     /// <summary>
-    /// The PEM file of the CA that signs the members' certificates: the only certificate trusted for
-    /// <c>https</c> endpoints (the system's trust store is never loaded). Required for <c>https</c>.
+    /// The PEM file of the CA (or CAs) that sign the members' certificates: the only roots trusted for
+    /// <c>https</c> endpoints; the system's trust store is never trusted. Required for <c>https</c>.
     /// </summary>
     public string? CaFile { get; set; }
 

@@ -29,8 +29,9 @@ public sealed class EtcdClusterTests
             Assert.Equal(3, Enumerable.Range(0, 3).Count(cluster.IsRunning));
         }
 
-        Assert.All(pids, pid => Assert.False(File.Exists($"/proc/{pid}/cmdline") && File.ReadAllText($"/proc/{pid}/cmdline").Contains(directory, StringComparison.Ordinal), $"etcd {pid} still runs"));
-        Assert.Empty(EtcdCluster.LivePidsOfThisProcess());
+        Assert.Equal(3, pids.Distinct().Count());
+        Assert.Empty(EtcdCluster.ProcessesUsing(directory));
+        Assert.All(pids, pid => Assert.False(File.Exists(Path.Combine(EtcdCluster.PidDirectory, pid + ".pid")), $"pid file of {pid} left"));
         Assert.False(Directory.Exists(directory));
     }
 

@@ -217,12 +217,21 @@ internal sealed class HttpEtcdTransport : IEtcdTransport
         private readonly byte[] _buffer = new byte[16 * 1024];
         private int _start;
         private int _end;
+        private int _exchanges;
 
-        private Connection(Socket socket, Stream stream)
+        private Connection(Socket socket, Stream stream, string? tlsHint)
         {
             _socket = socket;
             _stream = stream;
+            TlsHint = tlsHint;
         }
+
+        /// <summary>
+        /// What to add to a failure of the first exchange on a new TLS connection: with TLS 1.3 a server that
+        /// refuses the client certificate does so after the client's handshake has completed, so the refusal shows
+        /// only as a reset of the first request.
+        /// </summary>
+        private string? TlsHint { get; }
 
         public static Connection Open(Endpoint ep, TlsSettings? tls, Deadline deadline)
         {
@@ -253,12 +262,16 @@ internal sealed class HttpEtcdTransport : IEtcdTransport
                     socket.SendTimeout = deadline.RemainingMilliseconds;
                     socket.ReceiveTimeout = deadline.RemainingMilliseconds;
                     Stream stream = new NetworkStream(socket, ownsSocket: false);
+                    string? hint = null;
                     if (ep.Secure)
                     {
                         stream = Authenticate(ep, stream, tls!);
+                        hint = tls!.CertFile is null
+                            ? " (a new TLS connection was closed: the server may require a client certificate, and none is configured)"
+                            : $" (a new TLS connection was closed: the server may have refused the client certificate {tls.CertFile})";
                     }
 
-                    return new Connection(socket, stream);
+                    return new Connection(socket, stream, hint);
                 }
                 catch (Exception e) when (e is SocketException or IOException or AuthenticationException or EtcdTransportException)
                 {
@@ -281,6 +294,7 @@ internal sealed class HttpEtcdTransport : IEtcdTransport
             bool answered = false;
             try
             {
+                _exchanges++;
                 _socket.SendTimeout = deadline.RemainingMilliseconds;
                 _stream.Write(request);
                 _stream.Flush();
@@ -339,6 +353,11 @@ internal sealed class HttpEtcdTransport : IEtcdTransport
             {
                 bool timedOut = e is SocketException { SocketErrorCode: SocketError.TimedOut } || e.InnerException is SocketException { SocketErrorCode: SocketError.TimedOut };
                 string what = timedOut ? "no answer in time" : e.Message;
+                if (!answered && _exchanges == 1 && TlsHint is not null && !timedOut)
+                {
+                    what += TlsHint;
+                }
+
                 throw new EtcdTransportException(what, requestSent: true, e);
             }
         }

@@ -109,7 +109,7 @@ internal sealed class EtcdCluster : IDisposable
                 cluster.StartMember(i);
             }
 
-            cluster.WaitHealthy(TimeSpan.FromSeconds(30));
+            cluster.WaitHealthy(TimeSpan.FromSeconds(60));
             return cluster;
         }
         catch
@@ -434,9 +434,9 @@ internal sealed class EtcdCluster : IDisposable
                     continue;
                 }
 
-                if (owner != Environment.ProcessId && File.Exists($"/proc/{owner}/cmdline"))
+                if (File.Exists($"/proc/{owner}/cmdline"))
                 {
-                    continue; // Its test process still runs: its own fixture will stop it.
+                    continue; // Its test process (perhaps this one) still runs: its own fixture will stop it.
                 }
 
                 string cmdline = File.Exists($"/proc/{pid}/cmdline") ? File.ReadAllText($"/proc/{pid}/cmdline") : "";
@@ -461,29 +461,25 @@ internal sealed class EtcdCluster : IDisposable
         }
     }
 
-    /// <summary>The etcd processes this test process started and that still run (should be none after disposal).</summary>
-    public static IReadOnlyList<int> LivePidsOfThisProcess()
+    /// <summary>The processes whose command line names <paramref name="directory"/>: a cluster's members, none after its disposal.</summary>
+    public static IReadOnlyList<int> ProcessesUsing(string directory)
     {
         List<int> pids = [];
-        if (!System.IO.Directory.Exists(PidDirectory))
+        foreach (string proc in System.IO.Directory.EnumerateDirectories("/proc"))
         {
-            return pids;
-        }
-
-        foreach (string file in System.IO.Directory.EnumerateFiles(PidDirectory, "*.pid"))
-        {
-            try
+            if (int.TryParse(Path.GetFileName(proc), out int pid))
             {
-                string[] lines = File.ReadAllLines(file);
-                if (int.TryParse(Path.GetFileNameWithoutExtension(file), out int pid) && lines.Length >= 2 && lines[0] == Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture) &&
-                    File.Exists($"/proc/{pid}/cmdline") && File.ReadAllText($"/proc/{pid}/cmdline").Contains(lines[1], StringComparison.Ordinal))
+                try
                 {
-                    pids.Add(pid);
+                    if (File.ReadAllText(Path.Combine(proc, "cmdline")).Contains(directory, StringComparison.Ordinal))
+                    {
+                        pids.Add(pid);
+                    }
                 }
-            }
-            catch (IOException)
-            {
-                // Removed meanwhile.
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Exited meanwhile.
+                }
             }
         }
 
