@@ -1,0 +1,4 @@
+using Cni.Plugins.ClusterLocal;
+using Cni.Skel;
+
+return CniPlugin.Run(new ClusterLocalPlugin(), args);

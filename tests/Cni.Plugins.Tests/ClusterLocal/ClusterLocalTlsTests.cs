@@ -1,0 +1,53 @@
+using Cni.Spec;
+using Cni.Tests;
+using Cni.Tests.Etcd;
+using static Cni.Plugins.Tests.ClusterLocal.ClusterLocalKit;
+
+namespace Cni.Plugins.Tests.ClusterLocal;
+
+/// <summary>
+/// cluster-local against an etcd whose client URLs require TLS with a client certificate (certificates made by
+/// the fixture with openssl): the configured CA and client certificate work; anything else is refused, naming the file.
+/// </summary>
+public class ClusterLocalTlsTests
+{
+    private static string TlsKeys(string ca, string? cert, string? key) =>
+        $"\"tls\":{{\"caFile\":\"{ca}\"{(cert is null ? "" : $",\"certFile\":\"{cert}\"")}{(key is null ? "" : $",\"keyFile\":\"{key}\"")}}}";
+
+    [Fact]
+    public void Client_certificates_work_and_a_wrong_ca_or_a_missing_certificate_is_refused_naming_the_file()
+    {
+        using EtcdCluster cluster = EtcdCluster.Start(1, tls: true);
+        EtcdTls tls = cluster.Tls!;
+        string[] endpoints = EndpointsOf(cluster);
+        Assert.All(endpoints, e => Assert.StartsWith("https://", e, StringComparison.Ordinal));
+        string prefix = NewPrefix("tls");
+
+        string good = Config(endpoints, prefix, "node-a", etcdExtra: TlsKeys(tls.CaFile, tls.ClientCertFile, tls.ClientKeyFile));
+        Assert.Equal(["10.90.0.2"], Addresses(Run("ADD", good, "c1")));
+        AssertOk(Run("CHECK", good, "c1"));
+        AssertOk(Run("STATUS", good));
+        Assert.Equal(["c1"], Owners(Keys(cluster, prefix)));
+
+        // A CA that did not sign the members' certificate: the member is not trusted.
+        ProcessResult wrongCa = Run("ADD", Config(endpoints, prefix, "node-a", etcdExtra: TlsKeys(tls.WrongCaFile, tls.ClientCertFile, tls.ClientKeyFile)), "c2");
+        Assert.True(PluginRunner.Error(wrongCa).Message.Contains(tls.WrongCaFile, StringComparison.Ordinal), wrongCa.ToString());
+
+        // A client certificate file that is not there.
+        string missing = Path.Combine(cluster.Directory, "no-such-client.pem");
+        ProcessResult noCert = Run("ADD", Config(endpoints, prefix, "node-a", etcdExtra: TlsKeys(tls.CaFile, missing, tls.ClientKeyFile)), "c3");
+        Assert.True(PluginRunner.Error(noCert).Message.Contains(missing, StringComparison.Ordinal), noCert.ToString());
+
+        // No client certificate at all, or one another CA signed: the member refuses the connection.
+        ProcessResult anonymous = Run("ADD", Config(endpoints, prefix, "node-a", etcdExtra: TlsKeys(tls.CaFile, null, null)), "c4");
+        Assert.NotEqual(0, anonymous.ExitCode);
+        ProcessResult foreign = Run("ADD", Config(endpoints, prefix, "node-a", etcdExtra: TlsKeys(tls.CaFile, tls.WrongClientCertFile, tls.WrongClientKeyFile)), "c5");
+        Assert.NotEqual(0, foreign.ExitCode);
+
+        // None of them wrote anything; the good configuration still releases its lease.
+        Assert.Equal(["c1"], Owners(Keys(cluster, prefix)));
+        ProcessResult del = Run("DEL", good, "c1");
+        Assert.True(del.ExitCode == 0, del.ToString());
+        AssertOnlyHints(Keys(cluster, prefix));
+    }
+}
