@@ -35,6 +35,14 @@ internal static unsafe partial class ChildProcess
     private const int SigPipe = 13;
     private const short PollIn = 0x001;
     private const short PollOut = 0x004;
+    private const int SigKill = 9;
+
+    // <sys/wait.h>: waitid's idtype and options; siginfo_t is 128 bytes.
+    private const int PIdP = 1;
+    private const int WNoHang = 1;
+    private const int WExited = 4;
+    private const int WNoWait = 0x01000000;
+    private const int SigInfoSize = 128;
 
     // Opaque glibc objects, over-allocated: posix_spawn_file_actions_t is 80 bytes and posix_spawnattr_t
     // 336 on 64-bit glibc, sigset_t 128.
@@ -47,11 +55,25 @@ internal static unsafe partial class ChildProcess
     /// <summary>What a run gave: the exit code (128 + the signal's number if a signal ended it) and the two outputs.</summary>
     internal readonly record struct Result(int ExitCode, byte[] Stdout, byte[] Stderr);
 
-    /// <summary>Runs the program and waits for it.</summary>
+    /// <summary>Runs the program and waits for it, without a time limit.</summary>
     /// <exception cref="Win32Exception">It could not be started (the errno of the spawn, e.g. ETXTBSY).</exception>
     /// <exception cref="IOException">A pipe or wait failed.</exception>
-    public static Result Run(string path, IReadOnlyDictionary<string, string> environment, ReadOnlySpan<byte> stdin, IReadOnlyList<string>? arguments = null)
+    public static Result Run(string path, IReadOnlyDictionary<string, string> environment, ReadOnlySpan<byte> stdin, IReadOnlyList<string>? arguments = null) =>
+        Run(path, environment, stdin, arguments, Timeout.InfiniteTimeSpan, CancellationToken.None);
+
+    /// <summary>
+    /// Runs the program and waits for it, at most <paramref name="timeout"/> and only while
+    /// <paramref name="cancellationToken"/> is not cancelled. When either ends the wait, the child is killed
+    /// with <c>SIGKILL</c> and reaped before this returns, so nothing of it is left running.
+    /// </summary>
+    /// <exception cref="Win32Exception">It could not be started (the errno of the spawn, e.g. ETXTBSY).</exception>
+    /// <exception cref="IOException">A pipe or wait failed.</exception>
+    /// <exception cref="TimeoutException">It did not exit within the timeout and was killed.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; the child was killed.</exception>
+    public static Result Run(string path, IReadOnlyDictionary<string, string> environment, ReadOnlySpan<byte> stdin, IReadOnlyList<string>? arguments, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        var deadline = new Deadline(timeout, cancellationToken);
         int* input = stackalloc int[2];
         int* output = stackalloc int[2];
         int* error = stackalloc int[2];
@@ -70,17 +92,30 @@ internal static unsafe partial class ChildProcess
             byte[] stdout = [];
             byte[] stderr = [];
             int status;
+            bool finished = false;
             try
             {
-                (stdout, stderr) = Exchange(ref input[1], ref output[0], ref error[0], stdin);
+                finished = Exchange(ref input[1], ref output[0], ref error[0], stdin, ref deadline, out stdout, out stderr)
+                    && WaitUntil(pid, ref deadline);
             }
             finally
             {
-                // Reaped even when the exchange failed, so no zombie is left behind.
+                // Killed when it ran out of time (or the exchange failed), and reaped either way, so no
+                // zombie and no orphan is left behind.
                 Close(ref input[1]);
                 Close(ref output[0]);
                 Close(ref error[0]);
+                if (!finished)
+                {
+                    _ = kill(pid, SigKill);
+                }
+
                 status = Wait(pid);
+            }
+
+            if (!finished)
+            {
+                deadline.ThrowIfExpired();
             }
 
             return new Result(ExitCode(status), stdout, stderr);
@@ -200,8 +235,11 @@ internal static unsafe partial class ChildProcess
         return at;
     }
 
-    /// <summary>Writes stdin and reads stdout and stderr until all three are done, whichever the child serves first.</summary>
-    private static (byte[] Stdout, byte[] Stderr) Exchange(ref int input, ref int output, ref int error, ReadOnlySpan<byte> stdin)
+    /// <summary>
+    /// Writes stdin and reads stdout and stderr until all three are done, whichever the child serves first,
+    /// or until the deadline; <see langword="false"/> when the deadline ended it.
+    /// </summary>
+    private static bool Exchange(ref int input, ref int output, ref int error, ReadOnlySpan<byte> stdin, ref Deadline deadline, out byte[] stdoutData, out byte[] stderrData)
     {
         var stdout = new Sink(4096);
         var stderr = new Sink(256);
@@ -236,7 +274,21 @@ internal static unsafe partial class ChildProcess
                     fds[n++] = new PollFd { Fd = error, Events = PollIn };
                 }
 
-                if (poll(fds, (ulong)n, -1) < 0)
+                int wait = deadline.NextWait();
+                if (wait == 0)
+                {
+                    stdoutData = stdout.ToArray();
+                    stderrData = stderr.ToArray();
+                    return false;
+                }
+
+                int ready = poll(fds, (ulong)n, wait);
+                if (ready == 0)
+                {
+                    continue;
+                }
+
+                if (ready < 0)
                 {
                     if (Marshal.GetLastPInvokeError() == LibC.EINTR)
                     {
@@ -281,7 +333,56 @@ internal static unsafe partial class ChildProcess
             }
         }
 
-        return (stdout.ToArray(), stderr.ToArray());
+        stdoutData = stdout.ToArray();
+        stderrData = stderr.ToArray();
+        return true;
+    }
+
+    /// <summary>
+    /// Waits for the child to exit (without reaping it) until the deadline; <see langword="false"/> when the
+    /// deadline came first. Without a deadline it returns at once and <see cref="Wait"/> blocks instead.
+    /// </summary>
+    private static bool WaitUntil(int pid, ref Deadline deadline)
+    {
+        if (!deadline.IsLimited)
+        {
+            return true;
+        }
+
+        // The outputs are closed, so the child is exiting or has detached them: poll for its exit with
+        // waitid(WNOWAIT), backing off from 0.1 ms to 20 ms, so the common case costs microseconds.
+        int sleepMicros = 100;
+        byte* info = stackalloc byte[SigInfoSize];
+        while (true)
+        {
+            new Span<byte>(info, SigInfoSize).Clear();
+            if (waitid(PIdP, pid, info, WExited | WNoHang | WNoWait) < 0)
+            {
+                int errno = Marshal.GetLastPInvokeError();
+                if (errno == LibC.EINTR)
+                {
+                    continue;
+                }
+
+                // ECHILD and the like: let the blocking wait report it.
+                return true;
+            }
+
+            // si_pid (offset 16 on Linux) is non-zero once the child has exited.
+            if (*(int*)(info + 16) != 0)
+            {
+                return true;
+            }
+
+            int wait = deadline.NextWait();
+            if (wait == 0)
+            {
+                return false;
+            }
+
+            _ = usleep((uint)Math.Min(sleepMicros, wait * 1000L));
+            sleepMicros = Math.Min(sleepMicros * 2, 20_000);
+        }
     }
 
     private static int Wait(int pid)
@@ -371,6 +472,53 @@ internal static unsafe partial class ChildProcess
         public readonly byte[] ToArray() => _data.AsSpan(0, _length).ToArray();
     }
 
+    /// <summary>When a run must end: a time limit, a cancellation token, both or neither.</summary>
+    private struct Deadline(TimeSpan timeout, CancellationToken token)
+    {
+        // How often a cancellable wait looks at its token.
+        private const int TokenSliceMs = 50;
+
+        private readonly long _endMs = timeout == Timeout.InfiniteTimeSpan ? long.MaxValue : Environment.TickCount64 + (long)Math.Ceiling(timeout.TotalMilliseconds);
+        private bool _timedOut;
+
+        public readonly bool IsLimited => _endMs != long.MaxValue || token.CanBeCanceled;
+
+        /// <summary>How long the next wait may block, in milliseconds: -1 for ever, 0 when the run must end now.</summary>
+        public int NextWait()
+        {
+            if (token.IsCancellationRequested)
+            {
+                return 0;
+            }
+
+            int slice = token.CanBeCanceled ? TokenSliceMs : -1;
+            if (_endMs == long.MaxValue)
+            {
+                return slice;
+            }
+
+            long left = _endMs - Environment.TickCount64;
+            if (left <= 0)
+            {
+                _timedOut = true;
+                return 0;
+            }
+
+            int leftMs = (int)Math.Min(left, int.MaxValue);
+            return slice < 0 ? leftMs : Math.Min(slice, leftMs);
+        }
+
+        /// <summary>Raises what ended the run early, if anything did.</summary>
+        public readonly void ThrowIfExpired()
+        {
+            token.ThrowIfCancellationRequested();
+            if (_timedOut)
+            {
+                throw new TimeoutException($"did not finish within {timeout.TotalSeconds:0.###} s and was killed");
+            }
+        }
+    }
+
     [StructLayout(LayoutKind.Sequential)]
     private struct PollFd
     {
@@ -384,6 +532,15 @@ internal static unsafe partial class ChildProcess
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int waitpid(int pid, int* status, int options);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int waitid(int idType, int id, byte* info, int options);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int kill(int pid, int signal);
+
+    [LibraryImport("libc")]
+    private static partial int usleep(uint microseconds);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int fcntl(int fd, int cmd, int arg);

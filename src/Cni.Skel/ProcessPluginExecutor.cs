@@ -10,23 +10,42 @@ namespace Cni.Skel;
 /// child processes with exactly the given environment, as a runtime runs plugins.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The child is started from the calling thread with <c>posix_spawn</c>, so it is born in that thread's
 /// network namespace; its stdin is written and its stdout and stderr read on that thread, and its exit
 /// is reaped with <c>waitpid</c> (no helper thread, no <c>System.Diagnostics.Process</c>). It holds only
 /// descriptors 0, 1 and 2 of ours.
 /// A binary that is still open for writing (an upgrade in progress) cannot be executed (<c>ETXTBSY</c>):
 /// the executor waits a second and tries again, up to five attempts, as the reference does.
+/// </para>
+/// <para>
+/// <see cref="Instance"/> waits as long as the plugin runs, as the reference does. An executor made with a
+/// <see cref="Timeout"/> kills a plugin that has not finished in time with <c>SIGKILL</c>, reaps it, and fails the
+/// call with code 11 (try again later), naming the plugin and the limit; a cancelled call kills it too.
+/// </para>
 /// </remarks>
 public sealed class ProcessPluginExecutor : IPluginExecutor
 {
     private const int Attempts = 5;
 
-    private ProcessPluginExecutor()
+    /// <summary>Creates an executor that gives every run at most <paramref name="timeout"/>.</summary>
+    /// <param name="timeout">The limit of one run, start to exit (a busy-binary retry starts it again); <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for none.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The timeout is zero or negative (and not infinite).</exception>
+    public ProcessPluginExecutor(TimeSpan timeout)
     {
+        if (timeout != System.Threading.Timeout.InfiniteTimeSpan && timeout <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "the timeout must be positive, or infinite");
+        }
+
+        Timeout = timeout;
     }
 
-    /// <summary>The executor; it holds no state.</summary>
-    public static ProcessPluginExecutor Instance { get; } = new();
+    /// <summary>The executor without a time limit; it holds no state.</summary>
+    public static ProcessPluginExecutor Instance { get; } = new(System.Threading.Timeout.InfiniteTimeSpan);
+
+    /// <summary>The limit of one run; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> when there is none.</summary>
+    public TimeSpan Timeout { get; }
 
     /// <summary>Finds the first executable regular file named <paramref name="type"/> in the directories.</summary>
     /// <param name="type">The plugin's executable name; never a path.</param>
@@ -59,8 +78,20 @@ public sealed class ProcessPluginExecutor : IPluginExecutor
     /// <param name="stdin">Its standard input.</param>
     /// <param name="log">Where a retry on a busy binary is reported.</param>
     /// <returns>The exit code and the captured output.</returns>
-    /// <exception cref="CniException">The executable could not be started.</exception>
-    public PluginOutput Execute(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, TextWriter log)
+    /// <exception cref="CniException">The executable could not be started (code 999), or did not finish within <see cref="Timeout"/> and was killed (code 11).</exception>
+    public PluginOutput Execute(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, TextWriter log) =>
+        Execute(path, environment, stdin, log, CancellationToken.None);
+
+    /// <summary>Runs the executable and waits for it until it exits, <see cref="Timeout"/> passes or the token is cancelled.</summary>
+    /// <param name="path">The executable.</param>
+    /// <param name="environment">Its whole environment.</param>
+    /// <param name="stdin">Its standard input.</param>
+    /// <param name="log">Where a retry on a busy binary is reported.</param>
+    /// <param name="cancellationToken">Cancels the run: the plugin is killed and reaped.</param>
+    /// <returns>The exit code and the captured output.</returns>
+    /// <exception cref="CniException">The executable could not be started (code 999), or did not finish within <see cref="Timeout"/> and was killed (code 11).</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; the plugin was killed.</exception>
+    public PluginOutput Execute(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, TextWriter log, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(environment);
@@ -69,12 +100,23 @@ public sealed class ProcessPluginExecutor : IPluginExecutor
         {
             try
             {
-                return ExecuteOnce(path, environment, stdin);
+                ChildProcess.Result run = ChildProcess.Run(path, environment, stdin.Span, null, Timeout, cancellationToken);
+                return new PluginOutput(run.ExitCode, run.Stdout, Encoding.UTF8.GetString(run.Stderr));
             }
             catch (Win32Exception e) when (e.NativeErrorCode == LibC.ETXTBSY && attempt < Attempts)
             {
                 log.WriteLine($"plugin {path} is busy (text file busy), retrying in 1 s");
-                Thread.Sleep(1000);
+                if (cancellationToken.WaitHandle.WaitOne(1000))
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+            }
+            catch (TimeoutException)
+            {
+                throw new CniException(
+                    CniErrorCode.TryAgainLater,
+                    $"plugin {path} did not finish within {Timeout.TotalSeconds:0.###} s and was killed",
+                    "the plugin may be stuck; the operation can be retried");
             }
             catch (Exception e) when (e is Win32Exception or IOException)
             {
@@ -94,25 +136,40 @@ public sealed class ProcessPluginExecutor : IPluginExecutor
     /// <param name="stdin">Its standard input.</param>
     /// <returns>The exit code (128 + the signal's number when a signal ended it) and the captured output.</returns>
     /// <exception cref="CniException">The program could not be started (code 999, naming it and the reason).</exception>
-    public static PluginOutput RunProgram(string path, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin)
+    public static PluginOutput RunProgram(string path, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin) =>
+        RunProgram(path, arguments, environment, stdin, System.Threading.Timeout.InfiniteTimeSpan, CancellationToken.None);
+
+    /// <summary>
+    /// Runs a program that is not a plugin as <see cref="RunProgram(string, IReadOnlyList{string}, IReadOnlyDictionary{string, string}, ReadOnlyMemory{byte})"/>
+    /// does, killing it with <c>SIGKILL</c> (and reaping it) when it has not exited within <paramref name="timeout"/>
+    /// or the token is cancelled.
+    /// </summary>
+    /// <param name="path">The program's absolute path.</param>
+    /// <param name="arguments">Its arguments (argv[1] on); argv[0] is <paramref name="path"/>.</param>
+    /// <param name="environment">Its whole environment.</param>
+    /// <param name="stdin">Its standard input.</param>
+    /// <param name="timeout">The limit, start to exit; <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> for none.</param>
+    /// <param name="cancellationToken">Cancels the run: the program is killed and reaped.</param>
+    /// <returns>The exit code (128 + the signal's number when a signal ended it) and the captured output.</returns>
+    /// <exception cref="CniException">The program could not be started (code 999), or was killed at the timeout (code 11), naming it.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled; the program was killed.</exception>
+    public static PluginOutput RunProgram(string path, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(environment);
         try
         {
-            ChildProcess.Result run = ChildProcess.Run(path, environment, stdin.Span, arguments);
+            ChildProcess.Result run = ChildProcess.Run(path, environment, stdin.Span, arguments, timeout, cancellationToken);
             return new PluginOutput(run.ExitCode, run.Stdout, Encoding.UTF8.GetString(run.Stderr));
+        }
+        catch (TimeoutException)
+        {
+            throw new CniException(CniErrorCode.TryAgainLater, $"{path} did not finish within {timeout.TotalSeconds:0.###} s and was killed");
         }
         catch (Exception e) when (e is Win32Exception or IOException)
         {
             throw new CniException(CniErrorCode.Internal, $"failed to start {path}: {e.Message}", null, e);
         }
-    }
-
-    private static PluginOutput ExecuteOnce(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin)
-    {
-        ChildProcess.Result run = ChildProcess.Run(path, environment, stdin.Span);
-        return new PluginOutput(run.ExitCode, run.Stdout, Encoding.UTF8.GetString(run.Stderr));
     }
 }
