@@ -128,6 +128,16 @@ internal sealed class BridgePlugin : ICniPlugin
                 result.Dns = dns;
             }
 
+            // The runtime removed the pod's namespace while we worked in it (our handle kept it alive): the
+            // attachment would vanish with our handle, its lease and rules left behind. Undo it instead.
+            if (!PodNamespace.Exists(request.NetNs))
+            {
+                throw new CniException(
+                    CniErrorCode.Internal,
+                    $"the container's network namespace {request.NetNs} was removed during ADD",
+                    "the attachment was undone (veth, rules and IPAM lease); ADD can be retried with a namespace that exists");
+            }
+
             // The conversion the dispatcher will do must not fail after we report success.
             result.ConvertTo(request.Version);
             success = true;
