@@ -37,8 +37,8 @@ public sealed class BridgeChaosTests
         int rounds = int.TryParse(Environment.GetEnvironmentVariable("CNI_CHAOS_ROUNDS"), CultureInfo.InvariantCulture, out int n) && n > 0 ? n : 10;
         int seed = int.TryParse(Environment.GetEnvironmentVariable("CNI_CHAOS_SEED"), CultureInfo.InvariantCulture, out int s) ? s : Random.Shared.Next();
         var rng = new Random(seed);
-        ITestOutputHelper? output = TestContext.Current.TestOutputHelper;
-        output?.WriteLine($"chaos ({binaries}): seed {seed}, {rounds} rounds (replay: CNI_CHAOS_SEED={seed} CNI_CHAOS_ROUNDS={rounds})");
+        var output = new Report(TestContext.Current.TestOutputHelper, Environment.GetEnvironmentVariable("CNI_CHAOS_REPORT"));
+        output.WriteLine($"chaos ({binaries}): seed {seed}, {rounds} rounds (replay: CNI_CHAOS_SEED={seed} CNI_CHAOS_ROUNDS={rounds})");
 
         string bridge, hostLocal;
         if (binaries == "multi-call")
@@ -64,7 +64,7 @@ public sealed class BridgeChaosTests
         }
 
         double span = clock.Elapsed.TotalMilliseconds / 2 * 1.3;
-        output?.WriteLine($"one ADD or DEL takes about {span / 1.3:0} ms here; kills are drawn in [0, {span:0}] ms");
+        output.WriteLine($"one ADD or DEL takes about {span / 1.3:0} ms here; kills are drawn in [0, {span:0}] ms");
 
         var killed = new Dictionary<Kind, int>();
         var finished = new Dictionary<Kind, int>();
@@ -103,7 +103,7 @@ public sealed class BridgeChaosTests
                 for (int attempt = 0; r.ExitCode != 0 && attempt < 3; attempt++)
                 {
                     retries++;
-                    output?.WriteLine($"{context}: DEL failed, retrying: {r}");
+                    output.WriteLine($"{context}: DEL failed, retrying: {r}");
                     r = node.Run(bridge, "DEL", pod.Path, config, id);
                 }
 
@@ -114,7 +114,7 @@ public sealed class BridgeChaosTests
             pod.Dispose();
         }
 
-        output?.WriteLine($"killed while running: {Figures(killed)}; finished before the kill: {Figures(finished)}; DEL retries needed: {retries}; leaks: 0");
+        output.WriteLine($"killed while running: {Figures(killed)}; finished before the kill: {Figures(finished)}; DEL retries needed: {retries}; leaks: 0");
 
         // A chaos run that never kills anything proves nothing.
         Assert.True(killed.Values.Sum() > 0 || rounds < 5, $"no round killed a running plugin (seed {seed})");
@@ -122,13 +122,26 @@ public sealed class BridgeChaosTests
 
     private static bool KillAfter(BridgeNode node, string plugin, string command, string netns, string config, string id, int delayMs)
     {
-        using Process p = ChaosKit.Start(node, plugin, command, netns, config, id);
+        using PluginProcess p = ChaosKit.Start(node, plugin, command, netns, config, id);
         if (delayMs > 0)
         {
-            p.WaitForExit(delayMs);
+            p.Process.WaitForExit(delayMs);
         }
 
         return ChaosKit.Kill(p);
+    }
+
+    /// <summary>The test's output, and with <c>CNI_CHAOS_REPORT</c> a file the bench script prints.</summary>
+    private sealed class Report(ITestOutputHelper? helper, string? file)
+    {
+        public void WriteLine(string line)
+        {
+            helper?.WriteLine(line);
+            if (!string.IsNullOrEmpty(file))
+            {
+                File.AppendAllText(file, line + Environment.NewLine);
+            }
+        }
     }
 
     private static string Figures(Dictionary<Kind, int> counts) =>

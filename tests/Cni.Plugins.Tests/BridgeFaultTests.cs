@@ -52,10 +52,9 @@ public sealed class BridgeFaultTests
         FaultIpam(node, "exec sleep " + marker);
         TestNetns pod = node.Pod();
         var clock = Stopwatch.StartNew();
-        using Process p = ChaosKit.Start(node, RepoPaths.OurPlugin("bridge"), "ADD", pod.Path, node.Config(extra: Extra), "ctr1", new() { ["CNI_DELEGATE_TIMEOUT"] = "1.5" });
-        Assert.True(p.WaitForExit(30_000), "ADD did not return after the delegate's timeout");
+        using PluginProcess p = ChaosKit.Start(node, RepoPaths.OurPlugin("bridge"), "ADD", pod.Path, node.Config(extra: Extra), "ctr1", new() { ["CNI_DELEGATE_TIMEOUT"] = "1.5" });
+        ProcessResult r = p.Wait(30_000);
         clock.Stop();
-        var r = new ProcessResult(p.ExitCode, p.StandardOutput.ReadToEnd(), p.StandardError.ReadToEnd());
         CniError error = Failed(r, 11);
         Assert.Contains("host-local did not finish within 1.5 s and was killed", error.Message, StringComparison.Ordinal);
         Assert.InRange(clock.Elapsed.TotalSeconds, 1.4, 25);
@@ -72,9 +71,8 @@ public sealed class BridgeFaultTests
         Requires.Root();
         using var node = new BridgeNode("ftmo", RepoPaths.OurPlugin("host-local"));
         TestNetns pod = node.Pod();
-        using Process p = ChaosKit.Start(node, RepoPaths.OurPlugin("bridge"), "ADD", pod.Path, node.Config(extra: Extra), "ctr1", new() { ["CNI_DELEGATE_TIMEOUT"] = "soon" });
-        Assert.True(p.WaitForExit(30_000));
-        CniError error = Failed(new ProcessResult(p.ExitCode, p.StandardOutput.ReadToEnd(), p.StandardError.ReadToEnd()), 4);
+        using PluginProcess p = ChaosKit.Start(node, RepoPaths.OurPlugin("bridge"), "ADD", pod.Path, node.Config(extra: Extra), "ctr1", new() { ["CNI_DELEGATE_TIMEOUT"] = "soon" });
+        CniError error = Failed(p.Wait(30_000), 4);
         Assert.Contains("CNI_DELEGATE_TIMEOUT=\"soon\"", error.Message, StringComparison.Ordinal);
         ChaosKit.AssertClean(node, pod, "after a bad CNI_DELEGATE_TIMEOUT");
     }
@@ -87,7 +85,7 @@ public sealed class BridgeFaultTests
         Requires.Root();
         using var node = new BridgeNode("fdisk", RepoPaths.OurPlugin("host-local"));
         Directory.CreateDirectory(node.DataDir);
-        TestNetns.Run("mount", "-t", "tmpfs", "-o", "size=64k,mode=0755", "cnitest-ipam", node.DataDir);
+        TestNetns.Run("mount", "-t", "tmpfs", "-o", "size=64k,nr_inodes=32,mode=0755", "cnitest-ipam", node.DataDir);
         try
         {
             if (fault == "full")
@@ -109,22 +107,24 @@ public sealed class BridgeFaultTests
                     }
                 }
 
-                // Also no inode for a new file? tmpfs counts them separately: use the last ones too.
-                for (int i = 0; ; i++)
+                // And no inode either, but for the two host-local takes first (its network directory and lock):
+                // the allocation itself then finds no room.
+                int files = 0;
+                try
                 {
-                    try
+                    while (files < 1000)
                     {
-                        File.WriteAllBytes(Path.Combine(node.DataDir, "f" + i.ToString(CultureInfo.InvariantCulture)), []);
-                        if (i > 100000)
-                        {
-                            break;
-                        }
-                    }
-                    catch (IOException)
-                    {
-                        break;
+                        File.WriteAllBytes(Path.Combine(node.DataDir, "f" + files.ToString(CultureInfo.InvariantCulture)), []);
+                        files++;
                     }
                 }
+                catch (IOException)
+                {
+                    // No inode left.
+                }
+
+                File.Delete(Path.Combine(node.DataDir, "f0"));
+                File.Delete(Path.Combine(node.DataDir, "f1"));
             }
             else
             {
@@ -134,12 +134,14 @@ public sealed class BridgeFaultTests
             string[] before = Listing(node.DataDir);
             TestNetns pod = node.Pod();
             ProcessResult r = node.Run(RepoPaths.OurPlugin("bridge"), "ADD", pod.Path, node.Config(extra: Extra));
-            Assert.True(r.ExitCode == 1, r.ToString());
-            CniError error = PluginRunner.Error(r);
-            Assert.True(error.Code == CniErrorCode.Internal, r.ToString());
-            Assert.Contains(fault == "full" ? "No space left on device" : "Read-only file system", error.Message + " " + error.Details, StringComparison.Ordinal);
+            CniError error = Failed(r, (int)CniErrorCode.IOFailure);
+            Assert.Contains(node.DataDir, error.Message, StringComparison.Ordinal);
+            Assert.Contains(fault == "full" ? "No space left on device" : "Read-only file system", error.Message, StringComparison.Ordinal);
             ChaosKit.AssertClean(node, pod, $"after ADD on a {fault} store");
-            Assert.Equal(before, Listing(node.DataDir));
+
+            // What was there is unchanged; at most host-local's network directory and its lock were added.
+            string[] after = Listing(node.DataDir);
+            Assert.Equal(before, after.Where(e => !e.StartsWith("brtest ", StringComparison.Ordinal) && !e.StartsWith("brtest/lock ", StringComparison.Ordinal)));
         }
         finally
         {

@@ -11,7 +11,7 @@ namespace Cni.Plugins.Tests;
 internal static class ChaosKit
 {
     /// <summary>Starts <c>setsid ip netns exec NODE plugin</c>: the plugin keeps the pid, which is also its group's id.</summary>
-    public static Process Start(BridgeNode node, string plugin, string command, string netns, string config, string containerId, Dictionary<string, string?>? extraEnv = null)
+    public static PluginProcess Start(BridgeNode node, string plugin, string command, string netns, string config, string containerId, Dictionary<string, string?>? extraEnv = null)
     {
         var psi = new ProcessStartInfo("setsid")
         {
@@ -36,8 +36,7 @@ internal static class ChaosKit
         }
 
         Process p = Process.Start(psi)!;
-        p.StandardOutput.ReadToEndAsync();
-        p.StandardError.ReadToEndAsync();
+        var running = new PluginProcess(p, p.StandardOutput.ReadToEndAsync(), p.StandardError.ReadToEndAsync());
         try
         {
             p.StandardInput.Write(config);
@@ -45,14 +44,16 @@ internal static class ChaosKit
         }
         catch (IOException)
         {
+            // Killed, or done, before it read its stdin.
         }
 
-        return p;
+        return running;
     }
 
     /// <summary>SIGKILL to the plugin's process group (the plugin and its IPAM child) and to the plugin itself; true when it was still running.</summary>
-    public static bool Kill(Process p)
+    public static bool Kill(PluginProcess plugin)
     {
+        Process p = plugin.Process;
         bool running = !p.HasExited;
         _ = Tmds.Linux.LibC.kill(-p.Id, Tmds.Linux.LibC.SIGKILL);
         _ = Tmds.Linux.LibC.kill(p.Id, Tmds.Linux.LibC.SIGKILL);
@@ -89,4 +90,23 @@ internal static class ChaosKit
             Assert.True(podLinks.Length == 0, $"{context}: links left in the pod: {string.Join(", ", podLinks)}");
         }
     }
+}
+
+/// <summary>A plugin started by <see cref="ChaosKit.Start"/>, its output being read.</summary>
+internal sealed record PluginProcess(Process Process, Task<string> Stdout, Task<string> Stderr) : IDisposable
+{
+    /// <summary>Waits for the exit (at most <paramref name="timeoutMs"/>) and returns what it printed.</summary>
+    public ProcessResult Wait(int timeoutMs = 60_000)
+    {
+        if (!Process.WaitForExit(timeoutMs))
+        {
+            ChaosKit.Kill(this);
+            throw new TimeoutException($"the plugin did not exit within {timeoutMs} ms");
+        }
+
+        Process.WaitForExit();
+        return new ProcessResult(Process.ExitCode, Stdout.Result, Stderr.Result);
+    }
+
+    public void Dispose() => Process.Dispose();
 }
