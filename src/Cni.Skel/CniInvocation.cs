@@ -46,7 +46,10 @@ public sealed class CniInvocation
     /// <summary>How <see cref="CniRequest.Delegate"/> finds and runs other plugins.</summary>
     public IPluginExecutor Executor { get; }
 
-    /// <summary>The running process's environment and standard streams.</summary>
+    /// <summary>
+    /// The running process's environment and standard streams; delegates run as child processes, each killed
+    /// when it runs longer than <c>CNI_DELEGATE_TIMEOUT</c> seconds (60 when unset; 0 or none: no limit).
+    /// </summary>
     /// <returns>The invocation.</returns>
     public static CniInvocation FromProcess()
     {
@@ -56,6 +59,6 @@ public sealed class CniInvocation
             env[(string)e.Key] = (string?)e.Value ?? string.Empty;
         }
 
-        return new CniInvocation(env, Console.OpenStandardInput(), Console.OpenStandardOutput(), new LazyStderr());
+        return new CniInvocation(env, Console.OpenStandardInput(), Console.OpenStandardOutput(), new LazyStderr(), DelegateTimeout.Executor(env));
     }
 }

@@ -47,7 +47,7 @@ public static class MultiCallPlugin
         }
 
         CniInvocation process = CniInvocation.FromProcess();
-        var executor = new MultiCallPluginExecutor(plugins);
+        var executor = new MultiCallPluginExecutor(plugins, process.Executor);
         return CniPlugin.Run(plugin(), new CniInvocation(process.Environment, process.Stdin, process.Stdout, process.Stderr, executor));
     }
 

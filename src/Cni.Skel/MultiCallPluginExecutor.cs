@@ -23,13 +23,21 @@ namespace Cni.Skel;
 public sealed class MultiCallPluginExecutor : IPluginExecutor
 {
     private readonly IReadOnlyDictionary<string, Func<ICniPlugin>> _plugins;
+    private readonly IPluginExecutor _others;
 
     /// <summary>Creates the executor for a table of plugins.</summary>
     /// <param name="plugins">The plugins this executable holds, by the name each is installed as (the configuration's <c>type</c>).</param>
     public MultiCallPluginExecutor(IReadOnlyDictionary<string, Func<ICniPlugin>> plugins)
+        : this(plugins, ProcessPluginExecutor.Instance)
+    {
+    }
+
+    /// <summary>Creates the executor for a table of plugins, running every other delegate with <paramref name="others"/> (the process's, with its time limit).</summary>
+    internal MultiCallPluginExecutor(IReadOnlyDictionary<string, Func<ICniPlugin>> plugins, IPluginExecutor others)
     {
         ArgumentNullException.ThrowIfNull(plugins);
         _plugins = plugins;
+        _others = others;
     }
 
     /// <inheritdoc/>
@@ -43,7 +51,7 @@ public sealed class MultiCallPluginExecutor : IPluginExecutor
         ArgumentNullException.ThrowIfNull(log);
         if (!_plugins.TryGetValue(Path.GetFileName(path), out Func<ICniPlugin>? plugin) || !ExecutableIdentity.IsRunningExecutable(path))
         {
-            return ProcessPluginExecutor.Instance.Execute(path, environment, stdin, log);
+            return _others.Execute(path, environment, stdin, log);
         }
 
         using var stdout = new MemoryStream();

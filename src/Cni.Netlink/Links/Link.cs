@@ -44,6 +44,9 @@ public sealed record Link
     /// <summary>The promiscuity count (<c>IFLA_PROMISCUITY</c>); above 0 when promiscuous mode is on.</summary>
     public uint Promiscuity { get; init; }
 
+    /// <summary>The interface alias (<c>IFLA_IFALIAS</c>, <c>ip link set DEV alias TEXT</c>); null when none is set.</summary>
+    public string? Alias { get; init; }
+
     /// <summary>The transmit queue length (<c>IFLA_TXQLEN</c>).</summary>
     public uint TxQueueLength { get; init; }
 

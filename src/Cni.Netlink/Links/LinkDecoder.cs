@@ -15,6 +15,7 @@ internal static class LinkDecoder
         int? linkNetNsId = null;
         uint promiscuity = 0, txqlen = 0;
         PhysicalAddress? mac = null;
+        string? alias = null;
         OperationalState operState = OperationalState.Unknown;
         NetlinkAttributeReader linkInfo = default;
         bool hasLinkInfo = false;
@@ -32,6 +33,7 @@ internal static class LinkDecoder
                 case IfLinkAttribute.TxQueueLength: txqlen = attribute.GetUInt32(); break;
                 case IfLinkAttribute.OperState: operState = (OperationalState)attribute.GetUInt8(); break;
                 case IfLinkAttribute.Address: mac = attribute.Payload.IsEmpty ? null : new PhysicalAddress(attribute.Payload.ToArray()); break;
+                case IfLinkAttribute.IfAlias: alias = attribute.GetStringBytes().IsEmpty ? null : attribute.GetString(); break;
                 case IfLinkAttribute.LinkInfo: linkInfo = attribute.GetNested(); hasLinkInfo = true; break;
             }
         }
@@ -44,6 +46,7 @@ internal static class LinkDecoder
             HardwareType = header.Type,
             Mtu = mtu,
             MacAddress = mac,
+            Alias = alias,
             MasterIndex = master,
             ParentIndex = parent,
             LinkNetNsId = linkNetNsId,

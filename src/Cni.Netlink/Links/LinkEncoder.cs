@@ -115,6 +115,24 @@ internal static class LinkEncoder
         return w.EndMessage();
     }
 
+    // ip link set DEV alias TEXT (as ip writes it: no terminator; an empty TEXT removes the alias)
+    //
+    // +-------------------------------------------------+
+    // | nlmsghdr   RTM_NEWLINK  NLM_F_REQUEST|NLM_F_ACK |
+    // +-------------------------------------------------+
+    // | ifinfomsg  index INDEX                          |
+    // +-------------------------------------------------+
+    // | IFLA_IFALIAS                  "TEXT"            |
+    // +-------------------------------------------------+
+    public static int SetLinkAlias(Span<byte> buffer, uint sequence, int index, string alias)
+    {
+        var w = new NetlinkWriter(buffer);
+        w.BeginMessage(RtmType.NewLink, RequestFlags.Ack, sequence);
+        w.WriteStruct(new IfInfoMessage { Index = index });
+        w.WriteAttribute(IfLinkAttribute.IfAlias, alias, nulTerminate: false);
+        return w.EndMessage();
+    }
+
     // ip link set DEV name NAME
     //
     // +-------------------------------------------------+

@@ -143,6 +143,26 @@ public sealed partial class RtnlSocket
         Execute(buffer[..LinkEncoder.SetLinkName(buffer, NextSequence(), index, name)], name);
     }
 
+    /// <summary>The longest alias the kernel keeps, in UTF-8 bytes (<c>IFALIASZ</c> - 1).</summary>
+    public const int MaxAliasLength = 255;
+
+    /// <summary>Sets a link's alias (<c>IFLA_IFALIAS</c>), a free text the kernel keeps with the link; an empty text removes it.</summary>
+    /// <param name="index">The interface index.</param>
+    /// <param name="alias">The alias, at most <see cref="MaxAliasLength"/> UTF-8 bytes.</param>
+    /// <exception cref="ArgumentException">The alias is longer than <see cref="MaxAliasLength"/> bytes.</exception>
+    /// <remarks>Equivalent to: <c>ip link set &lt;dev&gt; alias &lt;text&gt;</c>.</remarks>
+    public void SetLinkAlias(int index, string alias)
+    {
+        ArgumentNullException.ThrowIfNull(alias);
+        if (System.Text.Encoding.UTF8.GetByteCount(alias) > MaxAliasLength)
+        {
+            throw new ArgumentException($"An interface alias has at most {MaxAliasLength} UTF-8 bytes.", nameof(alias));
+        }
+
+        Span<byte> buffer = stackalloc byte[RequestBufferSize];
+        Execute(buffer[..LinkEncoder.SetLinkAlias(buffer, NextSequence(), index, alias)], null);
+    }
+
     /// <summary>Reads a link's RFC 2863 operational state.</summary>
     /// <param name="index">The interface index.</param>
     /// <returns>The state.</returns>

@@ -120,6 +120,95 @@ internal sealed class AttachmentRules : IDisposable
         }
     }
 
+    /// <summary>
+    /// GC's part for the rules that have no marked link to find them by: the masquerade rules of
+    /// <paramref name="network"/> whose attachment is not valid (found by the network's comment prefix), and
+    /// every spoof check that is neither a valid attachment's nor for a host veth that still exists (its
+    /// link gone with its namespace, so the check can match nothing). A spoof check names no network:
+    /// while its port exists it is left to that port's owner. Nothing there is success.
+    /// </summary>
+    public void GarbageCollect(string network, IReadOnlyList<Attachment> valid, Func<string, bool> linkExists, TextWriter log)
+    {
+        NftablesSocket nft;
+        try
+        {
+            nft = Socket();
+        }
+        catch (NetlinkException e) when (e.ErrorCode == Tmds.Linux.LibC.EPROTONOSUPPORT)
+        {
+            log.WriteLine($"bridge: no nfnetlink in this kernel ({e.Message}): no nf_tables rule to collect");
+            return;
+        }
+        catch (NetlinkException e)
+        {
+            throw Fail($"failed to collect the rules of invalid attachments: cannot open an nfnetlink socket: {e.Message}");
+        }
+
+        CniException? failure = null;
+        try
+        {
+            int removed = MasqueradeRules.GarbageCollect(nft, network, valid);
+            if (removed > 0)
+            {
+                log.WriteLine($"bridge: GC removed {removed} masquerade rule(s) of invalid attachments of {network}");
+            }
+        }
+        catch (NetlinkException e)
+        {
+            failure = Fail($"failed to collect the masquerade rules of {network}: {e.Message}");
+        }
+
+        try
+        {
+            var keep = valid.Select(a => MacSpoofCheckRules.Comment(a.ContainerId, a.IfName)).ToHashSet(StringComparer.Ordinal);
+            const string CommentTag = "macspoofchk-";
+            foreach (NftRule rule in nft.ListRules(NftFamily.Bridge, MacSpoofCheckRules.Table, MacSpoofCheckRules.PreroutingChain))
+            {
+                if (rule.Comment is not { } comment || !comment.StartsWith(CommentTag, StringComparison.Ordinal) || keep.Contains(comment)
+                    || InputInterface(rule) is not { } port || linkExists(port))
+                {
+                    continue;
+                }
+
+                // The reference is "<containerId>-<ifName>" and only its concatenation names the chains: any split at a '-' gives it back.
+                string reference = comment[CommentTag.Length..];
+                int dash = reference.LastIndexOf('-');
+                if (dash < 0)
+                {
+                    continue;
+                }
+
+                MacSpoofCheckRules.Teardown(nft, reference[..dash], reference[(dash + 1)..]);
+                log.WriteLine($"bridge: GC removed the spoof check of {reference} (its port {port} is gone)");
+            }
+        }
+        catch (NetlinkException e)
+        {
+            failure ??= Fail($"failed to collect the MAC spoof checks: {e.Message}");
+        }
+
+        if (failure is not null)
+        {
+            throw failure;
+        }
+    }
+
+    /// <summary>The interface of a spoof check's jump rule (<c>iifname "X" jump ...</c>), or null for another rule.</summary>
+    private static string? InputInterface(NftRule rule)
+    {
+        for (int i = 0; i + 1 < rule.Expressions.Count; i++)
+        {
+            if (rule.Expressions[i] is { Name: "meta", MetaKey: NftMetaKey.InputInterfaceName } && rule.Expressions[i + 1] is { Name: "cmp" } cmp)
+            {
+                ReadOnlySpan<byte> name = cmp.Data.Span;
+                int nul = name.IndexOf((byte)0);
+                return System.Text.Encoding.UTF8.GetString(nul < 0 ? name : name[..nul]);
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>Closes the socket, if one was opened.</summary>
     public void Dispose()
     {

@@ -54,6 +54,9 @@ internal sealed class BridgePlugin : ICniPlugin
             VethPair veth = VethPair.Create(node, pod, podLinks, request.IfName, config.Mtu, config.ContainerMac);
             hostVeth = veth.Host;
             Link container = veth.Container;
+
+            // First, before it is a port or has rules: GC finds our links, and their attachments, by this mark alone.
+            NodeSide.Mark(node, hostVeth, AttachmentMark.Format(config.NetworkName, request.ContainerId, request.IfName));
             NodeSide.AttachPort(node, hostVeth, bridge, config);
             if (config.MacSpoofCheck)
             {
@@ -125,6 +128,16 @@ internal sealed class BridgePlugin : ICniPlugin
                 result.Dns = dns;
             }
 
+            // The runtime removed the pod's namespace while we worked in it (our handle kept it alive): the
+            // attachment would vanish with our handle, its lease and rules left behind. Undo it instead.
+            if (!PodNamespace.Exists(request.NetNs))
+            {
+                throw new CniException(
+                    CniErrorCode.Internal,
+                    $"the container's network namespace {request.NetNs} was removed during ADD",
+                    "the attachment was undone (veth, rules and IPAM lease); ADD can be retried with a namespace that exists");
+            }
+
             // The conversion the dispatcher will do must not fail after we report success.
             result.ConvertTo(request.Version);
             success = true;
@@ -142,6 +155,24 @@ internal sealed class BridgePlugin : ICniPlugin
     public void Delete(DeleteRequest request)
     {
         BridgeConfig config = BridgeConfig.From(request, forAdd: false);
+
+        // The attachment's rules go first, whether or not the namespace is still there (the reference leaks them
+        // when it is gone), by their names alone: no address has to be read from the pod. Before the link, so that
+        // a DEL killed half-way leaves the marked link for GC to find the rules by, never rules without a link.
+        CniException? rulesFailure = null;
+        using var rules = new AttachmentRules();
+        if (config.IpMasq || config.MacSpoofCheck)
+        {
+            try
+            {
+                rules.TearDown(config.NetworkName, request.ContainerId, request.IfName, config.IpMasq, config.MacSpoofCheck, request.Log);
+            }
+            catch (CniException e)
+            {
+                rulesFailure = e;
+            }
+        }
+
         CniException? linkFailure = null;
         if (request.NetNs is string netns && PodNamespace.Exists(netns))
         {
@@ -160,23 +191,6 @@ internal sealed class BridgePlugin : ICniPlugin
             catch (NetlinkException e)
             {
                 linkFailure = new CniException(CniErrorCode.Internal, $"failed to delete \"{request.IfName}\" in {netns}: {e.Message}");
-            }
-        }
-
-        // The attachment's rules go whether or not the namespace is still there (the reference leaks them
-        // when it is gone), by their names alone: no address has to be read from the pod.
-        // Before IPAM DEL, so that closing the rules' socket overlaps it (see AttachmentRules).
-        CniException? rulesFailure = null;
-        using var rules = new AttachmentRules();
-        if (config.IpMasq || config.MacSpoofCheck)
-        {
-            try
-            {
-                rules.TearDown(config.NetworkName, request.ContainerId, request.IfName, config.IpMasq, config.MacSpoofCheck, request.Log);
-            }
-            catch (CniException e)
-            {
-                rulesFailure = e;
             }
         }
 
@@ -226,12 +240,84 @@ internal sealed class BridgePlugin : ICniPlugin
         }
     }
 
+    /// <summary>
+    /// GC (spec 1.1.0; the reference has none): every host veth on the bridge that carries our mark
+    /// (<see cref="AttachmentMark"/>) for this network and an attachment not in <c>cni.dev/valid-attachments</c> is
+    /// removed with its rules (rules first, so a GC killed half-way leaves the link to find them by next
+    /// time); then the rules no link names (<see cref="AttachmentRules.GarbageCollect"/>); then GC is
+    /// delegated to IPAM. Links without our mark (another tool's, the reference plugin's, the VLAN gateway's
+    /// port, ours of another network) are never touched. Every step runs; the first failure is reported.
+    /// </summary>
     public void GarbageCollect(GcRequest request)
     {
-        // The bridge keeps no state of its own outside the containers' namespaces: GC is IPAM's.
-        if (!string.IsNullOrEmpty(request.Config.Ipam?.Type))
+        BridgeConfig config = BridgeConfig.From(request, forAdd: false);
+        var valid = new ValidMarks(config.NetworkName, request.ValidAttachments);
+        using var rules = new AttachmentRules();
+        CniException? failure = null;
+        using (RtnlSocket node = RtnlSocket.Open())
         {
-            request.Delegate.GarbageCollect(request.Config.Ipam.Type);
+            try
+            {
+                if (node.TryGetLink(config.BridgeName) is { Kind: "bridge" } bridge)
+                {
+                    foreach (Link link in node.ListLinks())
+                    {
+                        if (link.MasterIndex != bridge.Index || link.Kind != "veth" || link.Alias is not { } alias
+                            || AttachmentMark.Parse(alias) is not { } mark || !mark.IsOf(config.NetworkName) || valid.Contains(alias))
+                        {
+                            continue;
+                        }
+
+                        if (mark is { ContainerId: { } containerId, IfName: { } ifName })
+                        {
+                            try
+                            {
+                                rules.TearDown(config.NetworkName, containerId, ifName, masquerade: true, spoofCheck: true, request.Log);
+                            }
+                            catch (CniException e)
+                            {
+                                // The link stays with its mark: the next GC tries its rules again.
+                                failure ??= e;
+                                continue;
+                            }
+                        }
+
+                        request.Log.WriteLine($"bridge: GC removes {link.Name} ({alias}): not a valid attachment");
+                        try
+                        {
+                            node.DeleteLink(link.Index);
+                        }
+                        catch (NetlinkException e) when (e.IsNotFound)
+                        {
+                            // Its namespace went meanwhile, and the pair with it.
+                        }
+                    }
+                }
+            }
+            catch (NetlinkException e)
+            {
+                failure ??= new CniException(CniErrorCode.Internal, $"GC: failed to remove the host veths of invalid attachments from \"{config.BridgeName}\": {e.Message}");
+            }
+
+            try
+            {
+                rules.GarbageCollect(config.NetworkName, request.ValidAttachments, name => node.TryGetLink(name) is not null, request.Log);
+            }
+            catch (CniException e)
+            {
+                failure ??= e;
+            }
+        }
+
+        // IPAM's GC always runs: its leases are freed whatever happened to the links.
+        if (config.IpamType is string ipamType)
+        {
+            request.Delegate.GarbageCollect(ipamType);
+        }
+
+        if (failure is not null)
+        {
+            throw failure;
         }
     }
 

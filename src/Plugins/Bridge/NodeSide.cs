@@ -74,6 +74,20 @@ internal static class NodeSide
         return node.GetLink(bridge.Index);
     }
 
+    /// <summary>Puts an attachment's mark (<see cref="AttachmentMark"/>) on the host end, as its alias.</summary>
+    /// <remarks>Equivalent to: <c>ip link set vethX alias "cni-bridge1 ..."</c>.</remarks>
+    public static void Mark(RtnlSocket node, Link host, string mark)
+    {
+        try
+        {
+            node.SetLinkAlias(host.Index, mark);
+        }
+        catch (NetlinkException e)
+        {
+            throw Fail($"failed to mark {host.Name} with its attachment (alias \"{mark}\"): {e.Message}");
+        }
+    }
+
     /// <summary>Makes the host end a port of the bridge with the configured hairpin, isolation and VLANs.</summary>
     /// <remarks>
     /// Equivalent to: <c>ip link set vethX master cni0; bridge link set dev vethX hairpin on isolated on;
