@@ -505,7 +505,8 @@ public sealed class DiskIpamStore : IIpamStore
         if (dirFd < 0)
         {
             int errno = Errno.Last;
-            throw errno == ELOOP
+            // O_NOFOLLOW on a link gives ELOOP, but with O_DIRECTORY Linux answers ENOTDIR: ask which it was.
+            throw errno == ELOOP || (errno == ENOTDIR && new FileInfo(NetworkDirectory).LinkTarget is not null)
                 ? new CniException(CniErrorCode.IOFailure, $"{NetworkDirectory} is a symbolic link, which the store does not follow")
                 : Errno.IOError("failed to open", NetworkDirectory, errno);
         }

@@ -28,7 +28,7 @@ public static class ConfigRules
         {
             throw new CniException(
                 CniErrorCode.InvalidNetworkConfig,
-                $"invalid network name \"{name}\": it must start with a letter or digit, followed by letters, digits, '_', '.' or '-'");
+                $"invalid network name {Quoted(name)}: it must start with a letter or digit, followed by letters, digits, '_', '.' or '-'");
         }
     }
 
@@ -46,7 +46,7 @@ public static class ConfigRules
         {
             throw new CniException(
                 CniErrorCode.InvalidNetworkConfig,
-                $"invalid plugin type \"{type}\": a type is an executable name looked up on CNI_PATH, never a path");
+                $"invalid plugin type {Quoted(type)}: a type is an executable name looked up on CNI_PATH, never a path");
         }
     }
 
@@ -64,7 +64,7 @@ public static class ConfigRules
         {
             throw new CniException(
                 CniErrorCode.InvalidEnvironmentVariables,
-                $"invalid characters in CNI_CONTAINERID \"{containerId}\": it must start with a letter or digit, followed by letters, digits, '_', '.' or '-'");
+                $"invalid characters in CNI_CONTAINERID {Quoted(containerId)}: it must start with a letter or digit, followed by letters, digits, '_', '.' or '-'");
         }
     }
 
@@ -78,7 +78,7 @@ public static class ConfigRules
     {
         if (InterfaceNameProblem(ifName) is string problem)
         {
-            throw new CniException(CniErrorCode.InvalidEnvironmentVariables, $"invalid CNI_IFNAME \"{ifName}\": the interface name {problem}");
+            throw new CniException(CniErrorCode.InvalidEnvironmentVariables, $"invalid CNI_IFNAME {Quoted(ifName ?? "")}: the interface name {problem}");
         }
     }
 
@@ -99,6 +99,9 @@ public static class ConfigRules
         _ when ifName.Any(char.IsWhiteSpace) => "contains white space",
         _ => null,
     };
+
+    /// <summary>A value as an error message quotes it: whole up to 64 characters, else its start and its length.</summary>
+    private static string Quoted(string value) => value.Length <= 64 ? $"\"{value}\"" : $"\"{value[..48]}...\" ({value.Length} characters)";
 
     /// <summary>
     /// Reads a subnet written in CIDR notation, such as a range's <c>subnet</c>: the address must

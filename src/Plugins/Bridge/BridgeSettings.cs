@@ -244,6 +244,12 @@ internal sealed class BridgeConfig
         }
 
         string? ipamType = string.IsNullOrEmpty(request.Config.Ipam?.Type) ? null : request.Config.Ipam!.Type;
+        if (ipamType is not null)
+        {
+            // Refused here, before anything is made: delegation would refuse it only once the bridge exists.
+            ConfigRules.ValidateType(ipamType);
+        }
+
         if (s.DisableContainerInterface && ipamType is not null)
         {
             throw Invalid("\"disableContainerInterface\" cannot be used with an IPAM plugin: a container interface that stays down cannot be given addresses");

@@ -50,7 +50,7 @@ internal sealed class FlannelConfig
         var config = new FlannelConfig(root, request.Config.Name!)
         {
             SubnetFile = Path(root, "subnetFile") ?? DefaultSubnetFile,
-            DataDir = Path(root, "dataDir") ?? DefaultDataDir,
+            DataDir = DataDirectory(Path(root, "dataDir")) ?? DefaultDataDir,
         };
         JsonObject? baseDelegate = OptionalObject(root, "delegate");
         if (baseDelegate is not null)
@@ -218,6 +218,15 @@ internal sealed class FlannelConfig
             ? path
             : throw Invalid($"\"{key}\" must be a non-empty path, not {Describe(node)}");
     }
+
+    /// <summary>
+    /// The saved-configuration directory, refused (code 7) when a <c>..</c> component could take it out of
+    /// the intended place, before anything is made there: host-local's rule for its <c>dataDir</c>.
+    /// </summary>
+    private static string? DataDirectory(string? dataDir) =>
+        dataDir is not null && dataDir.Split('/').Contains("..")
+            ? throw Invalid($"invalid \"dataDir\" \"{dataDir}\": a path with a \"..\" component could leave the intended directory")
+            : dataDir;
 
     private static JsonObject? OptionalObject(JsonObject root, string key) =>
         !root.TryGetPropertyValue(key, out JsonNode? node) || node is null ? null
