@@ -16,7 +16,8 @@ fail_setup=0
 
 # 1. Prerequisites from Debian: iproute2 (ip, namespaces), iptables and nftables (the Go plugins'
 #    rules, and reading the nf_tables rules back), the Go reference plugins, strace (capturing netlink
-#    requests, counting executed processes), and a C toolchain for NativeAOT linking.
+#    requests, counting executed processes), a C toolchain for NativeAOT linking, and for the docs
+#    site's browser check Chromium (headless, no browser download) and busybox (its httpd serves the site).
 need=()
 command -v ip >/dev/null || need+=(iproute2)
 command -v iptables >/dev/null || need+=(iptables)
@@ -25,6 +26,8 @@ command -v strace >/dev/null || need+=(strace)
 command -v clang >/dev/null || command -v gcc >/dev/null || need+=(clang)
 [ -x /usr/lib/cni/host-local ] || need+=(containernetworking-plugins)
 [ -e /usr/lib/x86_64-linux-gnu/libz.so ] || [ -e /usr/lib/libz.so ] || need+=(zlib1g-dev)
+command -v chromium >/dev/null || need+=(chromium)
+command -v busybox >/dev/null || need+=(busybox)
 if ((${#need[@]})); then
   echo "== installing: ${need[*]}"
   if [ "$(id -u)" = 0 ]; then
@@ -47,6 +50,8 @@ phase "publish NativeAOT programs"
 eng/publish.sh || fail_setup=1
 phase "pack the libraries and build the sample plugin against the packages"
 eng/sample-from-packages.sh || fail_setup=1
+phase "docs site (artifacts/docs; Cni.Docs.Tests opens it in Chromium)"
+eng/docs.sh --no-build || fail_setup=1
 
 # 3. Run every test project; the testing platform prints a summary we turn into one line.
 phase test

@@ -101,6 +101,7 @@ public sealed class DocsSite : IDisposable
         catch
         {
             Stop(server);
+            KillEverythingIn(ns);
             ns.Dispose();
             Directory.Delete(work, recursive: true);
             throw;
@@ -140,6 +141,43 @@ public sealed class DocsSite : IDisposable
         process.Dispose();
     }
 
+    /// <summary>
+    /// Kills whatever still runs in the namespace (only our server and browser can: the namespace is ours),
+    /// and waits until <c>ip netns pids</c> lists nothing, so no process outlives the tests.
+    /// </summary>
+    private static void KillEverythingIn(TestNetns ns)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            string[] pids = TestNetns.Run("ip", "netns", "pids", ns.Name).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            if (pids.Length == 0)
+            {
+                return;
+            }
+
+            if (clock.Elapsed > TimeSpan.FromSeconds(20))
+            {
+                throw new InvalidOperationException($"processes {string.Join(' ', pids)} are still running in {ns.Name}");
+            }
+
+            foreach (string pid in pids)
+            {
+                try
+                {
+                    using Process p = Process.GetProcessById(int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture));
+                    p.Kill();
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                    // Gone already.
+                }
+            }
+
+            Thread.Sleep(100);
+        }
+    }
+
     private sealed class Started(TestNetns ns, Process server, Chromium browser, string work) : IDisposable
     {
         public Chromium Browser { get; } = browser;
@@ -153,6 +191,7 @@ public sealed class DocsSite : IDisposable
             finally
             {
                 Stop(server);
+                KillEverythingIn(ns);
                 ns.Dispose();
                 Directory.Delete(work, recursive: true);
             }
