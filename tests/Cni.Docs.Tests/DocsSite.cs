@@ -83,6 +83,8 @@ public sealed class DocsSite : IDisposable
             string links = ns.Ip("-o", "link", "show", "up");
             Assert.True(links.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length == 1 && links.Contains(": lo:", StringComparison.Ordinal),
                 "the test namespace must have lo and nothing else up: " + links);
+            string routes = ns.Ip("route", "show") + ns.Ip("-6", "route", "show");
+            Assert.True(routes.Trim().Length == 0, "the test namespace must have no route out of it: " + routes);
 
             // -f: foreground (no daemon, no service); only on the namespace's loopback address.
             var start = new ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };

@@ -66,6 +66,27 @@ public sealed class SiteTests(DocsSite site) : IClassFixture<DocsSite>
     }
 
     [Fact]
+    public void The_error_check_sees_console_errors_exceptions_and_failed_loads()
+    {
+        // What the page tests rely on: a page that logs an error, throws, or fails to load a resource is caught.
+        using Chromium.Tab tab = site.Browser().NewTab();
+        tab.Navigate(DocsSite.BaseUrl + "index.html");
+        Assert.Empty(tab.Errors());
+        tab.Evaluate("(() => { console.error('docs-test console error'); setTimeout(() => { throw new Error('docs-test exception'); }, 0); const i = new Image(); i.src = 'no-such-image.png'; document.body.appendChild(i); return true; })()");
+        tab.WaitUntil("document.querySelector('img[src=\"no-such-image.png\"]').complete", "the missing image to fail");
+        List<string> errors = [];
+        for (int i = 0; i < 100 && errors.Count < 3; i++)
+        {
+            Thread.Sleep(100);
+            errors = tab.Errors();
+        }
+
+        Assert.Contains(errors, e => e.Contains("docs-test console error", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("docs-test exception", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.Contains("no-such-image.png", StringComparison.Ordinal) || e.Contains("404", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Search_finds_CniPlugin()
     {
         using Chromium.Tab tab = site.Browser().NewTab();
