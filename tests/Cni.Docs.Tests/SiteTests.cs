@@ -66,6 +66,27 @@ public sealed class SiteTests(DocsSite site) : IClassFixture<DocsSite>
     }
 
     [Fact]
+    public void Every_guide_page_loads_without_errors_under_its_title()
+    {
+        using Chromium.Tab tab = site.Browser().NewTab();
+        tab.Navigate(DocsSite.BaseUrl + "articles/getting-started.html");
+        tab.WaitUntil("document.querySelectorAll('#toc a').length > 0", "the guide's table of contents");
+        using var toc = System.Text.Json.JsonDocument.Parse(tab.Evaluate("[...document.querySelectorAll('#toc a')].map(a => [a.href, a.textContent.trim()])"));
+        var pages = toc.RootElement.EnumerateArray().Select(e => (Url: e[0].GetString()!, Title: e[1].GetString()!)).ToList();
+        Assert.True(pages.Count >= 10, "the guide's table of contents lists " + pages.Count + " pages");
+        foreach ((string url, string title) in pages)
+        {
+            using Chromium.Tab page = site.Browser().NewTab();
+            page.Navigate(url);
+            page.Screenshot(Path.Combine(DocsSite.ScreenshotDir, "guide-" + Path.GetFileNameWithoutExtension(new Uri(url).AbsolutePath) + ".png"));
+            Assert.True(page.Errors().Count == 0, url + ": " + string.Join("; ", page.Errors()));
+            string h1 = page.Headings("article h1").Single();
+            Assert.True(h1.StartsWith(title, StringComparison.OrdinalIgnoreCase) || title.StartsWith(h1, StringComparison.OrdinalIgnoreCase) || h1.Contains(title, StringComparison.OrdinalIgnoreCase),
+                $"{url}: the heading \"{h1}\" does not match its entry \"{title}\" in the table of contents");
+        }
+    }
+
+    [Fact]
     public void The_error_check_sees_console_errors_exceptions_and_failed_loads()
     {
         // What the page tests rely on: a page that logs an error, throws, or fails to load a resource is caught.
