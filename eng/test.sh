@@ -20,6 +20,8 @@ fail_setup=0
 #    libcni (tests/LibcniInterop, the libcni-based driver tests/Cni.CniTool.Tests builds on first use).
 #    requests, counting executed processes), etcd and openssl (the cluster-wide IPAM store's tests
 #    start their own members, with certificates they make), and a C toolchain for NativeAOT linking.
+#    requests, counting executed processes), a C toolchain for NativeAOT linking, and for the docs
+#    site's browser check Chromium (headless, no browser download) and busybox (its httpd serves the site).
 need=()
 command -v ip >/dev/null || need+=(iproute2)
 command -v iptables >/dev/null || need+=(iptables)
@@ -34,6 +36,8 @@ command -v clang >/dev/null || command -v gcc >/dev/null || need+=(clang)
 command -v go >/dev/null || need+=(golang-go)
 command -v ping >/dev/null || need+=(iputils-ping)
 [ -d /usr/share/gocode/src/github.com/containernetworking/cni/libcni ] || need+=(golang-github-appc-cni-dev)
+command -v chromium >/dev/null || need+=(chromium)
+command -v busybox >/dev/null || need+=(busybox)
 if ((${#need[@]})); then
   echo "== installing: ${need[*]}"
   if [ "$(id -u)" = 0 ]; then
@@ -56,6 +60,8 @@ phase "publish NativeAOT programs"
 eng/publish.sh || fail_setup=1
 phase "pack the libraries (one version, validated) and build the sample plugin against the packages"
 eng/sample-from-packages.sh || fail_setup=1
+phase "docs site (artifacts/docs; Cni.Docs.Tests opens it in Chromium)"
+eng/docs.sh --no-build || fail_setup=1
 
 # 3. Run every test project; the testing platform prints a summary we turn into one line.
 phase test
