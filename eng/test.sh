@@ -14,14 +14,13 @@ export SNAPSHOOTER_STRICT_MODE=true
 started=$(date +%s)
 fail_setup=0
 
-# 1. Prerequisites from Debian: iproute2 (ip, namespaces), iptables and nftables (the Go plugins'
-#    rules, and reading the nf_tables rules back), the Go reference plugins, strace (capturing netlink
-#    requests, counting executed processes), a C toolchain for NativeAOT linking, and Go with Debian's
-#    libcni (tests/LibcniInterop, the libcni-based driver tests/Cni.CniTool.Tests builds on first use).
-#    requests, counting executed processes), etcd and openssl (the cluster-wide IPAM store's tests
-#    start their own members, with certificates they make), and a C toolchain for NativeAOT linking.
-#    requests, counting executed processes), a C toolchain for NativeAOT linking, and for the docs
-#    site's browser check Chromium (headless, no browser download) and busybox (its httpd serves the site).
+# 1. Prerequisites from Debian, each installed only when missing (one line each below): what the plugins
+#    and the tests drive (iproute2, iptables, nftables, the Go reference plugins), strace (capturing
+#    netlink requests, counting executed processes), util-linux (setsid, nsenter for the chaos tests), a
+#    C toolchain for NativeAOT linking, and the real services and tools of the newer suites: etcd and
+#    openssl (the cluster-wide IPAM's tests start their own members, with certificates they make), Go
+#    with Debian's libcni (tests/LibcniInterop, the driver tests/Cni.CniTool.Tests builds on first use),
+#    ping (pod-to-pod checks), AFL++ (fuzzing), Chromium and busybox (the docs site's browser check).
 need=()
 command -v ip >/dev/null || need+=(iproute2)
 command -v iptables >/dev/null || need+=(iptables)
