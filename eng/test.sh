@@ -25,6 +25,7 @@ command -v strace >/dev/null || need+=(strace)
 command -v clang >/dev/null || command -v gcc >/dev/null || need+=(clang)
 [ -x /usr/lib/cni/host-local ] || need+=(containernetworking-plugins)
 [ -e /usr/lib/x86_64-linux-gnu/libz.so ] || [ -e /usr/lib/libz.so ] || need+=(zlib1g-dev)
+command -v afl-fuzz >/dev/null || need+=(afl++)
 if ((${#need[@]})); then
   echo "== installing: ${need[*]}"
   if [ "$(id -u)" = 0 ]; then
@@ -57,6 +58,11 @@ failed=$(grep -oP '^\s*failed:\s*\K\d+' "$log" | tail -1)
 passed=$(grep -oP '^\s*succeeded:\s*\K\d+' "$log" | tail -1)
 skipped=$(grep -oP '^\s*skipped:\s*\K\d+' "$log" | tail -1)
 rm -f "$log"
+
+# 4. Bounded fuzzing (eng/fuzz.sh): each target for 25 s under afl-fuzz; each target with a new finding is one failure.
+phase fuzz
+eng/fuzz.sh run 25
+fail_setup=$(( fail_setup + $? ))
 if [ -z "$total" ]; then
   echo "no test summary found: the test run did not complete"
   failed=$(( ${failed:-0} + 1 ))
