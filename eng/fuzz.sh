@@ -4,7 +4,7 @@
 #   eng/fuzz.sh build [DIR]        publish tests/Cni.Fuzz into DIR (default artifacts/fuzz/bin) and instrument
 #                                  the project's assemblies there with sharpfuzz (the normal build is untouched)
 #   eng/fuzz.sh run [SECONDS]      the test command's bounded phase: afl-fuzz on every target for SECONDS each
-#                                  (default 25; the 12 targets stay under 6 minutes in all). A crash or a
+#                                  (default 25), within FUZZ_BUDGET seconds in all (default 340). A crash or a
 #                                  confirmed hang is a finding: saved under artifacts/fuzz/findings/<target>/,
 #                                  printed as base64; the exit status is the number of targets with findings.
 #
@@ -34,7 +34,7 @@ fuzz_build() {
 fuzz_one() {
   local bin=$1 target=$2 seconds=$3 out=$4
   mkdir -p "$out"
-  afl-fuzz -i "tests/Fuzz/corpus/$target" -o "$out" -t "$FUZZ_TIMEOUT_MS" -V "$seconds" -- \
+  timeout -k 5 $((seconds + 30)) afl-fuzz -i "tests/Fuzz/corpus/$target" -o "$out" -t "$FUZZ_TIMEOUT_MS" -V "$seconds" -- \
     dotnet "$bin/Cni.Fuzz.dll" "$target" >"$out/afl.log" 2>&1
 }
 
@@ -69,9 +69,18 @@ case "${1:-run}" in
     fuzz_build || { echo "the instrumented build failed"; exit 1; }
     rm -rf artifacts/fuzz/out artifacts/fuzz/findings
     passed=0 failed=0
-    for target in $(dotnet artifacts/fuzz/bin/Cni.Fuzz.dll --list | cut -f1); do
+    mapfile -t targets < <(dotnet artifacts/fuzz/bin/Cni.Fuzz.dll --list | cut -f1)
+    # The whole phase stays within FUZZ_BUDGET seconds (startup and calibration included): on a loaded
+    # machine each target gets its share of what is left instead of SECONDS.
+    deadline=$(( $(date +%s) + ${FUZZ_BUDGET:-340} )) left_targets=${#targets[@]}
+    for target in "${targets[@]}"; do
       out=artifacts/fuzz/out/$target
-      fuzz_one artifacts/fuzz/bin "$target" "$seconds" "$out"
+      share=$(( (deadline - $(date +%s)) / left_targets - 5 )) left_targets=$((left_targets - 1))
+      (( share < seconds )) && seconds_now=$share || seconds_now=$seconds
+      if (( seconds_now < 3 )); then
+        echo "   $target: no time left in the ${FUZZ_BUDGET:-340} s budget: not fuzzed this run"; continue
+      fi
+      fuzz_one artifacts/fuzz/bin "$target" "$seconds_now" "$out"
       if [ ! -s "$out/default/fuzzer_stats" ]; then
         echo "   $target: afl-fuzz did not run:"; tail -5 "$out/afl.log"
         failed=$((failed + 1)); continue

@@ -16,7 +16,7 @@ source <(sed -n "/^export AFL_/p" eng/fuzz.sh)
 export FUZZ_TIMEOUT_MS=${FUZZ_TIMEOUT_MS:-5000}
 export AFL_AUTORESUME=1
 out=artifacts/fuzz/campaign
-bin=artifacts/fuzz/campaign-bin
+bin=${CAMPAIGN_BIN:-artifacts/fuzz/campaign-bin} # another while one runs: CAMPAIGN_BIN=...
 
 table() {
   echo "| target | executions | exec/s (last) | edges | bitmap coverage | corpus | crashes | hangs |"
