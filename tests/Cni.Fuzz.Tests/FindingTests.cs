@@ -61,4 +61,11 @@ public class FindingTests
         CniException e = Code6(() => NetworkConfigList.Parse(Finding("conflist/repeated-key-in-a-wrongly-typed-list")));
         Assert.Contains("disableGC", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void An_owner_index_line_that_starts_with_the_owner_suffix_is_no_entry_not_ArgumentOutOfRangeException()
+    {
+        // The index trusted (its stamp matches) and a line " c1 eth0\n": LeaseIndex.Get sliced before checking.
+        Targets.Get("hostlocal-store").Execute(Finding("hostlocal-store/index-line-starting-with-the-owner-suffix"));
+    }
 }
