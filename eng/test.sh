@@ -37,6 +37,7 @@ command -v ping >/dev/null || need+=(iputils-ping)
 [ -d /usr/share/gocode/src/github.com/containernetworking/cni/libcni ] || need+=(golang-github-appc-cni-dev)
 command -v chromium >/dev/null || need+=(chromium)
 command -v busybox >/dev/null || need+=(busybox)
+command -v afl-fuzz >/dev/null || need+=(afl++)
 if ((${#need[@]})); then
   echo "== installing: ${need[*]}"
   if [ "$(id -u)" = 0 ]; then
@@ -71,6 +72,11 @@ failed=$(grep -oP '^\s*failed:\s*\K\d+' "$log" | tail -1)
 passed=$(grep -oP '^\s*succeeded:\s*\K\d+' "$log" | tail -1)
 skipped=$(grep -oP '^\s*skipped:\s*\K\d+' "$log" | tail -1)
 rm -f "$log"
+
+# 4. Bounded fuzzing (eng/fuzz.sh): each target for 25 s under afl-fuzz; each target with a new finding is one failure.
+phase fuzz
+eng/fuzz.sh run 25
+fail_setup=$(( fail_setup + $? ))
 if [ -z "$total" ]; then
   echo "no test summary found: the test run did not complete"
   failed=$(( ${failed:-0} + 1 ))

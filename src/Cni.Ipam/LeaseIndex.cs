@@ -141,7 +141,8 @@ internal sealed class LeaseIndex(DiskIpamStore store)
             hit += from;
             from = hit + suffix.Length;
             int start = data[..hit].LastIndexOf((byte)'\n') + 1;
-            ReadOnlySpan<byte> name = data[(start + 1)..hit];
+            // A line that starts with the suffix itself has no marker and no name: not an entry (a corrupt index).
+            ReadOnlySpan<byte> name = start < hit ? data[(start + 1)..hit] : [];
             if (start < hit && data[start] == Live && name.Length != 0 && name.IndexOf((byte)' ') < 0)
             {
                 names.Add(Encoding.UTF8.GetString(name));

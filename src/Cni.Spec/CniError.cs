@@ -74,6 +74,7 @@ public sealed record CniError(
     public static CniError Parse(ReadOnlySpan<byte> utf8Json)
     {
         using JsonDocument doc = ParseDocument(utf8Json);
+        JsonText.RequireText(utf8Json, "CNI error object");
         if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("code", out JsonElement code) || code.ValueKind != JsonValueKind.Number)
         {
             throw new CniException(CniErrorCode.DecodingFailure, "not a CNI error object: expected a JSON object with a numeric \"code\"");

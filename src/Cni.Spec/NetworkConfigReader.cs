@@ -17,10 +17,7 @@ internal static class NetworkConfigReader
 
     public static NetworkConfig Read(ReadOnlySpan<byte> source)
     {
-        if (source.IsEmpty || source.Trim(" \t\r\n"u8).IsEmpty)
-        {
-            throw new CniException(CniErrorCode.DecodingFailure, $"the {What} is empty: expected a JSON object");
-        }
+        JsonText.RequireDocument(source, What);
 
         if (!System.Text.Unicode.Utf8.IsValid(source))
         {

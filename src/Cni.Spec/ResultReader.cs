@@ -151,10 +151,7 @@ internal static class ResultReader
 
     private static T ReadDocument<T>(byte[] source, string clrType, T target, Member<T> member)
     {
-        if (source.Length == 0 || source.AsSpan().Trim(" \t\r\n"u8).IsEmpty)
-        {
-            throw new CniException(CniErrorCode.DecodingFailure, $"the {What} is empty: expected a JSON object");
-        }
+        JsonText.RequireDocument(source, What);
 
         var reader = new Utf8JsonReader(source);
         string path = "$";

@@ -47,10 +47,7 @@ internal static partial class SpecJson
 {
     public static T Deserialize<T>(ReadOnlySpan<byte> utf8Json, JsonTypeInfo<T> typeInfo, string what, string? keyPrefix = null)
     {
-        if (utf8Json.IsEmpty || utf8Json.Trim(" \t\r\n"u8).IsEmpty)
-        {
-            throw new CniException(CniErrorCode.DecodingFailure, $"the {what} is empty: expected a JSON object");
-        }
+        JsonText.RequireDocument(utf8Json, what);
 
         try
         {
@@ -173,9 +170,9 @@ internal static partial class SpecJson
             string text = node?.ToJsonString() ?? "null";
             return text.Length > 80 ? text[..77] + "..." : text;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
-            return null;
+            return null; // the text of the value only words the message: none when the document has a repeated key
         }
     }
 
