@@ -23,6 +23,7 @@ export FUZZ_TIMEOUT_MS REPLAY_LIMIT
 fuzz_build() {
   local dir=${1:-artifacts/fuzz/bin}
   rm -rf "$dir"
+  dotnet tool restore >/dev/null || return 1
   dotnet publish tests/Cni.Fuzz -c Release -o "$dir" -v:q -clp:NoSummary >/dev/null || return 1
   local a
   for a in Cni.Spec Cni.Netlink Cni.Ipam Cni.Plugins.Bridge Cni.Plugins.Flannel; do
