@@ -26,7 +26,7 @@ fuzz_build() {
   dotnet tool restore >/dev/null || return 1
   dotnet publish tests/Cni.Fuzz -c Release -o "$dir" -v:q -clp:NoSummary >/dev/null || return 1
   local a
-  for a in Cni.Spec Cni.Netlink Cni.Ipam Cni.Plugins.Bridge Cni.Plugins.Flannel; do
+  for a in Cni.Spec Cni.Netlink Cni.Ipam Cni.Runtime Cni.Plugins.Bridge Cni.Plugins.Flannel; do
     dotnet tool run sharpfuzz "$dir/$a.dll" >/dev/null || { echo "sharpfuzz failed on $a.dll"; return 1; }
   done
 }

@@ -73,9 +73,9 @@ passed=$(grep -oP '^\s*succeeded:\s*\K\d+' "$log" | tail -1)
 skipped=$(grep -oP '^\s*skipped:\s*\K\d+' "$log" | tail -1)
 rm -f "$log"
 
-# 4. Bounded fuzzing (eng/fuzz.sh): each target for 25 s under afl-fuzz; each target with a new finding is one failure.
+# 4. Bounded fuzzing (eng/fuzz.sh): each target for 22 s under afl-fuzz; each target with a new finding is one failure.
 phase fuzz
-eng/fuzz.sh run 25
+eng/fuzz.sh run 22
 fail_setup=$(( fail_setup + $? ))
 if [ -z "$total" ]; then
   echo "no test summary found: the test run did not complete"

@@ -38,13 +38,38 @@ internal static class JsonText
                 offset += consumed;
             }
 
-            throw new CniException(CniErrorCode.DecodingFailure, $"the {what} is not valid UTF-8 text: invalid byte 0x{utf8Json[offset]:x2} at offset {offset}");
+            string? key = KeyBefore(utf8Json, offset);
+            string where = key is null ? "" : $" in key \"{(key.Length > 64 ? key[..64] + "..." : key)}\"";
+            throw new CniException(CniErrorCode.DecodingFailure, $"the {what} is not valid UTF-8{where}: invalid byte 0x{utf8Json[offset]:x2} at offset {offset}");
         }
 
         if (utf8Json.IndexOf("\\u"u8) >= 0)
         {
             RequirePairedSurrogateEscapes(utf8Json, what);
         }
+    }
+
+    /// <summary>The last property name that starts before <paramref name="offset"/>: the key a person looks for to fix a bad byte.</summary>
+    private static string? KeyBefore(ReadOnlySpan<byte> utf8Json, int offset)
+    {
+        string? key = null;
+        var reader = new Utf8JsonReader(utf8Json);
+        try
+        {
+            while (reader.Read() && reader.TokenStartIndex <= offset)
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    key = Encoding.UTF8.GetString(reader.ValueSpan);
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            // The bytes after the fault need not be JSON: the last key seen is still the nearest.
+        }
+
+        return key;
     }
 
     private static void RequirePairedSurrogateEscapes(ReadOnlySpan<byte> json, string what)

@@ -19,11 +19,6 @@ internal static class NetworkConfigReader
     {
         JsonText.RequireDocument(source, What);
 
-        if (!System.Text.Unicode.Utf8.IsValid(source))
-        {
-            throw NotUtf8(source);
-        }
-
         var reader = new Utf8JsonReader(source);
         string path = "$";
         try
@@ -57,39 +52,6 @@ internal static class NetworkConfigReader
         {
             throw JsonReading.Syntax(e, path, What);
         }
-    }
-
-    /// <summary>
-    /// The error for a configuration that is not UTF-8 (the specification's encoding): code 6, naming the
-    /// key nearest before the first bad byte and its offset, instead of the transcoder's exception later.
-    /// </summary>
-    private static CniException NotUtf8(ReadOnlySpan<byte> source)
-    {
-        int offset = 0;
-        while (offset < source.Length && System.Text.Rune.DecodeFromUtf8(source[offset..], out _, out int consumed) == System.Buffers.OperationStatus.Done)
-        {
-            offset += consumed;
-        }
-
-        string? key = null;
-        var reader = new Utf8JsonReader(source);
-        try
-        {
-            while (reader.Read() && reader.TokenStartIndex <= offset)
-            {
-                if (reader.TokenType == JsonTokenType.PropertyName)
-                {
-                    key = System.Text.Encoding.UTF8.GetString(reader.ValueSpan);
-                }
-            }
-        }
-        catch (JsonException)
-        {
-            // The bytes after the fault need not be JSON: the last key seen is still the nearest.
-        }
-
-        string where = key is null ? $"at byte {offset}" : $"in key \"{key}\" (byte {offset})";
-        return new CniException(CniErrorCode.DecodingFailure, $"invalid {What}: it is not valid UTF-8 {where}", "a network configuration must be UTF-8 JSON");
     }
 
     private static void ReadProperty(ref Utf8JsonReader reader, ReadOnlySpan<byte> source, NetworkConfig config, string name, string path)

@@ -34,12 +34,46 @@ public static class Targets
         new("hostlocal-store", "host-local's disk store: owner index, a lease file and last_reserved_ip (parts split by NUL)", HostLocalStoreTarget.Run, Nothing),
         new("subnetenv", "flannel's subnet.env reader", SubnetEnvTarget, CniCodes(CniErrorCode.Internal)),
         new("resolvconf", "resolv.conf (Cni.Ipam ResolvConf) and its DNS settings", ResolvConfTarget, Nothing),
+        new("runtime-conflist", "Cni.Runtime's configuration loading: CniNetwork.Parse of a .conflist and FromPluginConfig of a .conf, each plugin's configuration", RuntimeConfList, CniCodes([.. ConfigCodes, CniErrorCode.IncompatibleVersion])),
+        new("runtime-cache", "Cni.Runtime's result cache entries (cniCacheV1 or a bare result), written and read back", RuntimeCache, CniCodes(CniErrorCode.DecodingFailure, CniErrorCode.IncompatibleVersion, CniErrorCode.InvalidNetworkConfig)),
     ];
 
     public static FuzzTarget Get(string name) =>
         All.FirstOrDefault(t => t.Name == name) ?? throw new ArgumentException($"no fuzz target '{name}'; targets: {string.Join(", ", All.Select(t => t.Name))}", nameof(name));
 
     private static string Text(byte[] input) => Encoding.UTF8.GetString(input);
+
+    private static void RuntimeConfList(byte[] input)
+    {
+        foreach (bool single in (bool[])[false, true])
+        {
+            Cni.Runtime.CniNetwork network;
+            try
+            {
+                network = single ? Cni.Runtime.CniNetwork.FromPluginConfig(input, "fuzz.conf") : Cni.Runtime.CniNetwork.Parse(input, "fuzz.conflist");
+            }
+            catch (CniException e) when (Array.IndexOf(ConfigCodes, e.Code) >= 0 || e.Code == CniErrorCode.IncompatibleVersion)
+            {
+                // Each reading may refuse on its own; both are tried.
+                continue;
+            }
+
+            Require(network.Plugins.Count > 0, "CniNetwork: a network without plugins was accepted");
+            _ = network.Name;
+            _ = network.CniVersion;
+        }
+    }
+
+    private static void RuntimeCache(byte[] input)
+    {
+        Cni.Runtime.CachedAttachment entry = Cni.Runtime.CacheJson.Read(input, "/fuzz/cache", "net", "ctr", "eth0");
+        byte[] written = Cni.Runtime.CacheJson.Write(entry);
+        Cni.Runtime.CachedAttachment again = Cni.Runtime.CacheJson.Read(written, "/fuzz/cache", "net", "ctr", "eth0");
+        Require(again.NetworkName == entry.NetworkName && again.ContainerId == entry.ContainerId && again.IfName == entry.IfName && again.NetNs == entry.NetNs,
+            "cache: the attachment's names changed through Write");
+        Require(again.Config.Span.SequenceEqual(entry.Config.Span), "cache: the configuration changed through Write");
+        Require(Cni.Runtime.CacheJson.Write(again).AsSpan().SequenceEqual(written), "cache: Write of the re-read entry differs");
+    }
 
     private static void NetConf(byte[] input)
     {

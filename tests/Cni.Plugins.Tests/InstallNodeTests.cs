@@ -19,7 +19,7 @@ public sealed class InstallNodeTests : IDisposable
 
     private static string From => Path.GetDirectoryName(MultiCallTests.Multi("cni-plugins"))!;
 
-    private static ProcessResult Run(params string[] args) => Processes.Run(Script, new Dictionary<string, string?>(), null, args);
+    private static ProcessResult Run(params string[] args) => Processes.Run(Script, new Dictionary<string, string?>(), args: args);
 
     /// <summary>Every entry of a directory (hidden ones too): name, kind, mode, modification time and content hash.</summary>
     private static string[] Snapshot(string dir) =>

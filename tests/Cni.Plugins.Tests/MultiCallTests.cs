@@ -61,7 +61,7 @@ public sealed partial class MultiCallTests
     [Fact]
     public void About_text_names_the_version_and_the_commit_built_from()
     {
-        ProcessResult git = Processes.Run("git", new Dictionary<string, string?>(), null, ["-C", RepoPaths.Root, "rev-parse", "HEAD"]);
+        ProcessResult git = Processes.Run("git", new Dictionary<string, string?>(), args: ["-C", RepoPaths.Root, "rev-parse", "HEAD"]);
         if (git.ExitCode != 0)
         {
             Requires.Unavailable("not a git checkout: " + git.Stderr);
@@ -107,7 +107,7 @@ public sealed partial class MultiCallTests
         var env = new Dictionary<string, string?> { ["CNI_COMMAND"] = "VERSION" };
         ProcessResult byArgument = Processes.Run(Multi("cni-plugins"), env, """{"cniVersion":"1.0.0"}""", ["host-local"]);
         Assert.Equal(Processes.Run(Multi("host-local"), env, """{"cniVersion":"1.0.0"}"""), byArgument);
-        Assert.Contains("CNI bridge plugin", Processes.Run(Multi("cni-plugins"), NoCommand(), null, ["bridge"]).Stderr, StringComparison.Ordinal);
+        Assert.Contains("CNI bridge plugin", Processes.Run(Multi("cni-plugins"), NoCommand(), args: ["bridge"]).Stderr, StringComparison.Ordinal);
     }
 
     [Theory]

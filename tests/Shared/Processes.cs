@@ -12,7 +12,11 @@ internal sealed record ProcessResult(int ExitCode, string Stdout, string Stderr)
 internal static class Processes
 {
     /// <summary>Runs a program with exactly the given environment (plus PATH), feeding stdin, with a time limit.</summary>
-    public static ProcessResult Run(string path, IReadOnlyDictionary<string, string?> env, string? stdin = null, IEnumerable<string>? args = null, int timeoutMs = 60_000)
+    public static ProcessResult Run(string path, IReadOnlyDictionary<string, string?> env, string? stdin = null, IEnumerable<string>? args = null, int timeoutMs = 60_000) =>
+        Run(path, env, stdin is null ? null : System.Text.Encoding.UTF8.GetBytes(stdin), args, timeoutMs);
+
+    /// <summary>Runs a program with exactly the given environment (plus PATH), feeding raw stdin bytes (written while the outputs are read, so neither side waits for the other), with a time limit.</summary>
+    public static ProcessResult Run(string path, IReadOnlyDictionary<string, string?> env, byte[]? stdin, IEnumerable<string>? args = null, int timeoutMs = 60_000)
     {
         var psi = new ProcessStartInfo(path)
         {
@@ -43,20 +47,22 @@ internal static class Processes
         using Process p = Process.Start(psi)!;
         Task<string> stdout = p.StandardOutput.ReadToEndAsync();
         Task<string> stderr = p.StandardError.ReadToEndAsync();
-        try
+        Task write = Task.Run(() =>
         {
-            if (stdin is not null)
+            try
             {
-                p.StandardInput.Write(stdin);
+                if (stdin is not null)
+                {
+                    p.StandardInput.BaseStream.Write(stdin);
+                }
+
+                p.StandardInput.Close();
             }
-
-            p.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // The program exited without reading stdin (e.g. VERSION in some plugins).
-        }
-
+            catch (IOException)
+            {
+                // The program exited without reading all of stdin (e.g. VERSION in some plugins).
+            }
+        });
         if (!p.WaitForExit(timeoutMs))
         {
             p.Kill(entireProcessTree: true);
@@ -64,6 +70,7 @@ internal static class Processes
         }
 
         p.WaitForExit();
+        write.Wait();
         return new ProcessResult(p.ExitCode, stdout.Result, stderr.Result);
     }
 }

@@ -209,56 +209,8 @@ internal sealed class BadInputRig : IDisposable
     /// <summary>Runs a program with exactly this environment (plus PATH) and raw stdin bytes.</summary>
     public static (int Exit, string Stdout, string Stderr) Exec(string[] command, IReadOnlyDictionary<string, string?> env, byte[] stdin, int timeoutMs = 60_000)
     {
-        var psi = new ProcessStartInfo(command[0])
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (string a in command.Skip(1))
-        {
-            psi.ArgumentList.Add(a);
-        }
-
-        psi.Environment.Clear();
-        psi.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/sbin:/usr/bin:/sbin:/bin";
-        foreach ((string k, string? v) in env)
-        {
-            if (v is null)
-            {
-                psi.Environment.Remove(k);
-            }
-            else
-            {
-                psi.Environment[k] = v;
-            }
-        }
-
-        using Process p = Process.Start(psi)!;
-        Task<string> stdout = p.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = p.StandardError.ReadToEndAsync();
-        Task write = Task.Run(() =>
-        {
-            try
-            {
-                p.StandardInput.BaseStream.Write(stdin);
-                p.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-                // The plugin exited before reading all of stdin.
-            }
-        });
-        if (!p.WaitForExit(timeoutMs))
-        {
-            p.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{string.Join(' ', command)} did not finish within {timeoutMs} ms");
-        }
-
-        p.WaitForExit();
-        write.Wait();
-        return (p.ExitCode, stdout.Result, stderr.Result);
+        ProcessResult run = Processes.Run(command[0], env, stdin, command.Skip(1), timeoutMs);
+        return (run.ExitCode, run.Stdout, run.Stderr);
     }
 
     public void Dispose()
