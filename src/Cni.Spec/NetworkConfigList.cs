@@ -76,7 +76,20 @@ public sealed class NetworkConfigList
 
         for (int i = 0; i < list.Plugins.Count; i++)
         {
-            JsonNode? type = list.Plugins[i]?["type"];
+            JsonNode? type;
+            try
+            {
+                type = list.Plugins[i]?["type"];
+            }
+            catch (ArgumentException)
+            {
+                // A plugin object holds a key twice: the object cannot keep both, so it fails when first read.
+                throw new CniException(
+                    CniErrorCode.DecodingFailure,
+                    $"network \"{list.Name}\", plugins[{i}]: the key \"{RepeatedKey(utf8Json, i)}\" appears more than once",
+                    "each key of a plugin's configuration may appear once");
+            }
+
             string? text = type is JsonValue v && v.TryGetValue(out string? s) ? s : null;
             try
             {
@@ -89,6 +102,26 @@ public sealed class NetworkConfigList
         }
 
         return list;
+    }
+
+    /// <summary>The first key that appears twice in the <paramref name="index"/>th plugin object of a list.</summary>
+    private static string RepeatedKey(ReadOnlySpan<byte> utf8Json, int index)
+    {
+        using JsonDocument doc = JsonDocument.Parse(utf8Json.ToArray());
+        if (doc.RootElement.TryGetProperty("plugins", out JsonElement plugins) && plugins.ValueKind == JsonValueKind.Array && index < plugins.GetArrayLength()
+            && plugins[index].ValueKind == JsonValueKind.Object)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (JsonProperty property in plugins[index].EnumerateObject())
+            {
+                if (!seen.Add(property.Name))
+                {
+                    return property.Name;
+                }
+            }
+        }
+
+        return "?";
     }
 
     /// <summary>Parses and validates a configuration list.</summary>

@@ -68,4 +68,13 @@ public class FindingTests
         // The index trusted (its stamp matches) and a line " c1 eth0\n": LeaseIndex.Get sliced before checking.
         Targets.Get("hostlocal-store").Execute(Finding("hostlocal-store/index-line-starting-with-the-owner-suffix"));
     }
+
+    [Fact]
+    public void A_key_repeated_inside_a_plugin_of_a_list_is_error_6_naming_it_not_ArgumentException()
+    {
+        // Found by the runtime-conflist seeds: a .conf with "mtu" twice, lifted into a list by Cni.Runtime.
+        CniException e = Code6(() => NetworkConfigList.Parse(Finding("runtime-conflist/repeated-key-in-a-plugin")));
+        Assert.Contains("plugins[0]: the key \"mtu\" appears more than once", e.Message, StringComparison.Ordinal);
+        Targets.Get("runtime-conflist").Execute(Finding("runtime-conflist/repeated-key-in-a-plugin"));
+    }
 }

@@ -19,7 +19,18 @@ internal static class HostLocalStoreTarget
     private static readonly string DataDir = Directory.CreateTempSubdirectory("cni-fuzz-store-").FullName;
     private static readonly string NetworkDir = Path.Combine(DataDir, Network);
 
+    // One data directory per process: the corpus replay and the finding tests call this from several threads.
+    private static readonly Lock Gate = new();
+
     public static void Run(byte[] input)
+    {
+        lock (Gate)
+        {
+            RunLocked(input);
+        }
+    }
+
+    private static void RunLocked(byte[] input)
     {
         if (input.Length == 0)
         {
