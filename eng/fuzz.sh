@@ -82,6 +82,12 @@ case "${1:-run}" in
         echo "   $target: no time left in the ${FUZZ_BUDGET:-340} s budget: not fuzzed this run"; continue
       fi
       fuzz_one artifacts/fuzz/bin "$target" "$seconds_now" "$out"
+      if [ ! -s "$out/default/fuzzer_stats" ] && grep -q "No instrumentation detected" "$out/afl.log" 2>/dev/null; then
+        # Seen now and then on hostlocal-store (and in the campaign's first round): the fork server's first
+        # run reports an empty map. One more start; a second failure counts.
+        echo "   $target: afl-fuzz saw no instrumentation at its dry run; starting it once more"
+        rm -rf "$out"; fuzz_one artifacts/fuzz/bin "$target" "$seconds_now" "$out"
+      fi
       if [ ! -s "$out/default/fuzzer_stats" ]; then
         echo "   $target: afl-fuzz did not run:"; tail -5 "$out/afl.log"
         failed=$((failed + 1)); continue

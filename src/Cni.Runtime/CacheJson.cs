@@ -89,7 +89,26 @@ internal static class CacheJson
     }
 
     /// <summary>Reads a <c>cniCacheV1</c> entry; <see langword="null"/> when the document is JSON but of another kind.</summary>
+    /// <exception cref="CniException">Code 6: not UTF-8 JSON, or an entry whose text cannot be read (a lone surrogate escape).</exception>
     public static CachedAttachment? ReadV1(byte[] bytes, string path)
+    {
+        if (!System.Text.Unicode.Utf8.IsValid(bytes))
+        {
+            throw new CniException(CniErrorCode.DecodingFailure, $"the cached result {path} is not valid UTF-8 text");
+        }
+
+        try
+        {
+            return ReadV1Document(bytes, path);
+        }
+        catch (InvalidOperationException e)
+        {
+            // System.Text.Json reads past an unpaired surrogate escape and fails only when the string is taken out.
+            throw new CniException(CniErrorCode.DecodingFailure, $"the cached result {path} holds text that is not valid: {e.Message}", null, e);
+        }
+    }
+
+    private static CachedAttachment? ReadV1Document(byte[] bytes, string path)
     {
         JsonDocument doc;
         try
