@@ -216,17 +216,18 @@ public class FlannelVerbTests
     }
 
     [Theory]
-    [InlineData("\"delegate\":{\"name\":\"x\"}", "delegate.name")]
-    [InlineData("\"delegate\":{\"ipam\":{}}", "\"ipam\"")]
-    [InlineData("\"delegate\":{\"type\":7}", "\"delegate.type\" is 7")]
-    [InlineData("\"delegate\":{\"type\":null}", "\"delegate.type\" is null")]
-    [InlineData("\"delegate\":[]", "\"delegate\" must be an object")]
-    [InlineData("\"subnetFile\":3", "\"subnetFile\" must be a non-empty path")]
-    [InlineData("\"ipam\":{\"routes\":{}}", "\"ipam.routes\" must be a list")]
-    [InlineData("\"ipam\":{\"routes\":[{\"dst\":\"10.0.0.0\"}]}", "\"ipam.routes[0].dst\" must be a CIDR")]
-    [InlineData("\"ipam\":{\"routes\":[{\"dst\":\"10.0.0.0/8\",\"gw\":\"x\"}]}", "\"ipam.routes[0].gw\" must be an IP address")]
-    [InlineData("\"ipam\":{\"routes\":[{\"dst\":\"10.0.0.0/8\",\"mtu\":1.5}]}", "\"ipam.routes[0].mtu\" must be an integer")]
-    public void Bad_configuration_is_code_7_naming_the_key_and_nothing_is_saved(string extra, string named)
+    [InlineData("\"delegate\":{\"name\":\"x\"}", "delegate.name", 7)]
+    [InlineData("\"delegate\":{\"ipam\":{}}", "\"ipam\"", 7)]
+    [InlineData("\"delegate\":{\"type\":7}", "\"delegate.type\" is 7", 6)]
+    [InlineData("\"delegate\":{\"type\":null}", "\"delegate.type\" is null", 6)]
+    [InlineData("\"delegate\":[]", "\"delegate\" must be an object", 6)]
+    [InlineData("\"subnetFile\":\"\"", "\"subnetFile\" must be a non-empty path", 7)]
+    [InlineData("\"subnetFile\":3", "\"subnetFile\" must be a non-empty path", 6)]
+    [InlineData("\"ipam\":{\"routes\":{}}", "\"ipam.routes\" must be a list", 6)]
+    [InlineData("\"ipam\":{\"routes\":[{\"dst\":\"10.0.0.0\"}]}", "\"ipam.routes[0].dst\" must be a CIDR", 7)]
+    [InlineData("\"ipam\":{\"routes\":[{\"dst\":\"10.0.0.0/8\",\"gw\":\"x\"}]}", "\"ipam.routes[0].gw\" must be an IP address", 7)]
+    [InlineData("\"ipam\":{\"routes\":[{\"dst\":\"10.0.0.0/8\",\"mtu\":1.5}]}", "\"ipam.routes[0].mtu\" must be an integer", 6)]
+    public void Bad_configuration_is_refused_naming_the_key_and_nothing_is_saved(string extra, string named, int code)
     {
         using var kit = new FlannelKit();
         // A later "subnetFile" would override the kit's; the first duplicate-free form is built by hand.
@@ -235,7 +236,8 @@ public class FlannelVerbTests
             : kit.Config(extra: extra);
         FakePluginExecutor fake = FlannelKit.Fake();
         CniError e = PluginRunner.Error(FlannelKit.Run("ADD", config, fake));
-        Assert.Equal(CniErrorCode.InvalidNetworkConfig, e.Code);
+        // A wrong JSON kind is code 6 (it cannot be decoded); a value of the right kind that is not acceptable, code 7.
+        Assert.Equal((CniErrorCode)code, e.Code);
         Assert.Contains(named, e.Message, StringComparison.Ordinal);
         Assert.Empty(fake.Calls);
         Assert.False(Directory.Exists(kit.DataDir));

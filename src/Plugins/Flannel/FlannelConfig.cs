@@ -57,7 +57,7 @@ internal sealed class FlannelConfig
         {
             if (baseDelegate.TryGetPropertyValue("type", out JsonNode? type) && type?.GetValueKind() != JsonValueKind.String)
             {
-                throw Invalid("'delegate' dictionary, if present, must have (string) 'type' field: \"delegate.type\" is " + Describe(type));
+                throw WrongType("'delegate' dictionary, if present, must have (string) 'type' field: \"delegate.type\" is " + Describe(type));
             }
 
             if (type is not null)
@@ -145,7 +145,7 @@ internal sealed class FlannelConfig
 
         if (routes is not JsonArray list)
         {
-            throw Invalid("failed to parse ipam.routes: \"ipam.routes\" must be a list of routes, not " + Describe(routes));
+            throw WrongType("failed to parse ipam.routes: \"ipam.routes\" must be a list of routes, not " + Describe(routes));
         }
 
         for (int i = 0; i < list.Count; i++)
@@ -153,7 +153,7 @@ internal sealed class FlannelConfig
             string key = $"ipam.routes[{i}]";
             if (list[i] is not JsonObject route)
             {
-                throw Invalid($"failed to parse ipam.routes: \"{key}\" must be an object, not {Describe(list[i])}");
+                throw WrongType($"failed to parse ipam.routes: \"{key}\" must be an object, not {Describe(list[i])}");
             }
 
             var normalized = new JsonObject();
@@ -165,7 +165,7 @@ internal sealed class FlannelConfig
             {
                 string gwText = gwNode.GetValueKind() == JsonValueKind.String
                     ? gwNode.GetValue<string>()
-                    : throw Invalid($"failed to parse ipam.routes: \"{key}.gw\" must be an IP address, not {Describe(gwNode)}");
+                    : throw WrongType($"failed to parse ipam.routes: \"{key}.gw\" must be an IP address, not {Describe(gwNode)}");
                 if (gwText.Length > 0)
                 {
                     normalized["gw"] = IPText.TryParse(gwText, out IPAddress? gw)
@@ -195,7 +195,7 @@ internal sealed class FlannelConfig
             return value;
         }
 
-        throw Invalid($"failed to parse ipam.routes: \"{key}\" must be an integer, not {Describe(node)}");
+        throw WrongType($"failed to parse ipam.routes: \"{key}\" must be an integer, not {Describe(node)}");
     }
 
     // Go's net.IP text: an IPv4-mapped IPv6 address is written as IPv4.
@@ -214,7 +214,12 @@ internal sealed class FlannelConfig
             return null;
         }
 
-        return node.GetValueKind() == JsonValueKind.String && node.GetValue<string>() is { Length: > 0 } path
+        if (node.GetValueKind() != JsonValueKind.String)
+        {
+            throw WrongType($"\"{key}\" must be a non-empty path, not {Describe(node)}");
+        }
+
+        return node.GetValue<string>() is { Length: > 0 } path
             ? path
             : throw Invalid($"\"{key}\" must be a non-empty path, not {Describe(node)}");
     }
@@ -230,11 +235,15 @@ internal sealed class FlannelConfig
 
     private static JsonObject? OptionalObject(JsonObject root, string key) =>
         !root.TryGetPropertyValue(key, out JsonNode? node) || node is null ? null
-        : node as JsonObject ?? throw Invalid($"\"{key}\" must be an object, not {Describe(node)}");
+        : node as JsonObject ?? throw WrongType($"\"{key}\" must be an object, not {Describe(node)}");
 
     private static string Describe(JsonNode? node) => node is null ? "null" : node.ToJsonString();
 
     private static CniException Invalid(string message) => new(CniErrorCode.InvalidNetworkConfig, message);
+
+    // A key whose JSON kind is wrong (a number where a path belongs) cannot be decoded: code 6, as the
+    // other plugins and Cni.Spec report it; a value of the right kind that is not acceptable is code 7.
+    private static CniException WrongType(string message) => new(CniErrorCode.DecodingFailure, message);
 }
 
 /// <summary>
