@@ -292,12 +292,14 @@ internal sealed class HttpEtcdTransport : IEtcdTransport
         public EtcdHttpResponse Exchange(byte[] request, Deadline deadline, out bool keepAlive)
         {
             bool answered = false;
+            bool written = false;
             try
             {
                 _exchanges++;
                 _socket.SendTimeout = deadline.RemainingMilliseconds;
                 _stream.Write(request);
                 _stream.Flush();
+                written = true;
                 string status = ReadLine(deadline, ref answered);
                 if (!status.StartsWith("HTTP/1.", StringComparison.Ordinal) || status.Length < 12 ||
                     !int.TryParse(status.AsSpan(9, 3), NumberStyles.None, CultureInfo.InvariantCulture, out int code))
@@ -358,7 +360,9 @@ internal sealed class HttpEtcdTransport : IEtcdTransport
                     what += TlsHint;
                 }
 
-                throw new EtcdTransportException(what, requestSent: true, e);
+                // A write that failed did not hand the whole request to the kernel, so the server cannot have read a
+                // complete request to act on (a TLS 1.3 server refusing the client certificate resets the connection so).
+                throw new EtcdTransportException(what, requestSent: written, e);
             }
         }
 
