@@ -18,15 +18,17 @@ namespace Cni.Ipam.Etcd;
 /// <list type="bullet">
 /// <item><c>ips/&lt;address&gt;</c>: one key per reserved address, holding the lease record
 /// <c>{"containerId":"…","ifName":"…","node":"…","rangeSet":N}</c>.</item>
-/// <item><c>owners/&lt;containerId&gt;/&lt;ifName&gt;/&lt;rangeSet&gt;</c>: the owner index, holding the address;
-/// it makes release and lookup by owner one range read of the owner's keys instead of a scan, and allows one lease
-/// per (container ID, interface, range set).</item>
+/// <item><c>owners/&lt;containerId&gt;/&lt;ifName&gt;/&lt;rangeSet&gt;</c>: the owner index, holding
+/// <c>&lt;address&gt; &lt;node&gt;</c>; it makes release and lookup by owner one range read of the owner's keys
+/// instead of a scan, and allows one lease per (container ID, interface, range set).</item>
+/// <item><c>nodes/&lt;node&gt;/&lt;containerId&gt;/&lt;ifName&gt;/&lt;rangeSet&gt;</c>: the node index, holding the
+/// address; garbage collection on a node reads only its own (<see cref="GetLeases"/>).</item>
 /// <item><c>last_reserved_ip/&lt;rangeSet&gt;</c>: where round-robin resumes in the range set.</item>
 /// </list>
 /// <para>A reservation is one transaction: the address key and the owner key are created only if neither exists
-/// (compare <c>create_revision == 0</c>), with the hint, so there is never a read-then-write. A release deletes the
-/// address and owner keys in one transaction, only if both are still at the revision that wrote them together.
-/// After a release only the hints remain.</para>
+/// (compare <c>create_revision == 0</c>), with the node key and the hint, so there is never a read-then-write. A
+/// release deletes the address, owner and node keys in one transaction, only if they are still at the revision
+/// that wrote them together. After a release only the hints remain.</para>
 /// <para><see cref="Lock"/> takes no lock: every method is atomic by itself in etcd, and the one sequence the
 /// allocator runs under the lock (look up the owner, read the hint, try addresses) stays correct without it,
 /// because a reservation that lost a race fails its transaction and the allocator tries the next address. A
@@ -34,10 +36,14 @@ namespace Cni.Ipam.Etcd;
 /// <para>Failures: no answer from a quorum within <see cref="EtcdStoreOptions.Timeout"/> raises
 /// <see cref="CniErrorCode.TryAgainLater"/> (11), having written nothing; a missing or unusable certificate,
 /// key or CA file, or a server certificate the CA did not sign, raises <see cref="CniErrorCode.InvalidNetworkConfig"/>
-/// naming the file. A timeout after a reservation was sent is resolved by the retry: an address key that
-/// already holds this very lease counts as reserved. An ADD without a quorum fails at its first read, before any
-/// write; a transaction a leader accepted just before it lost its quorum may still be applied once the quorum is
-/// back, and belongs to the failed ADD's owner, whom the runtime's DEL after a failed ADD releases.</para>
+/// naming the file. A reservation sent without an answer by its deadline (the leader killed with it outstanding)
+/// is not reported as failed while it may still be applied: it is sent again, for at most one more
+/// <see cref="EtcdStoreOptions.Timeout"/>, until a member answers; the transaction is idempotent and the answer
+/// settles it (an address key already holding this very lease counts as reserved). So a reservation that fails
+/// with <see cref="CniErrorCode.TryAgainLater"/> has written nothing, except when no member answered that extra
+/// time either, as the error then says (a leader that lost its quorum with the reservation in its log may apply
+/// it when the quorum returns: the runtime's DEL after a failed ADD releases it). An ADD without a quorum fails at
+/// its first read, before any write, within the timeout.</para>
 /// <para><see cref="GetLeases"/> returns only this node's leases, so that garbage collection on one node
 /// (<see cref="HostLocalIpam.CollectGarbage"/>) never frees another node's; <see cref="GetAllLeases"/> returns
 /// every node's.</para>
