@@ -360,9 +360,12 @@ internal sealed class HttpEtcdTransport : IEtcdTransport
                     what += TlsHint;
                 }
 
-                // A write that failed did not hand the whole request to the kernel, so the server cannot have read a
-                // complete request to act on (a TLS 1.3 server refusing the client certificate resets the connection so).
-                throw new EtcdTransportException(what, requestSent: written, e);
+                // Not sent, so not ambiguous: a write that failed did not hand the whole request to the kernel, so
+                // the server cannot have read a complete request to act on; and a TLS error (not a socket error) on the
+                // first exchange of a new connection is the server's alert refusing the session (with TLS 1.3, the
+                // client certificate is refused so), which it sends instead of reading any request.
+                bool refusedSession = !answered && _exchanges == 1 && TlsHint is not null && e is IOException { InnerException: { } inner } && inner is not SocketException and not IOException;
+                throw new EtcdTransportException(what, requestSent: written && !refusedSession, e);
             }
         }
 
