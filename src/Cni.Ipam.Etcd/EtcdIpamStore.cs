@@ -18,15 +18,17 @@ namespace Cni.Ipam.Etcd;
 /// <list type="bullet">
 /// <item><c>ips/&lt;address&gt;</c>: one key per reserved address, holding the lease record
 /// <c>{"containerId":"…","ifName":"…","node":"…","rangeSet":N}</c>.</item>
-/// <item><c>owners/&lt;containerId&gt;/&lt;ifName&gt;/&lt;rangeSet&gt;</c>: the owner index, holding the address;
-/// it makes release and lookup by owner one range read of the owner's keys instead of a scan, and allows one lease
-/// per (container ID, interface, range set).</item>
+/// <item><c>owners/&lt;containerId&gt;/&lt;ifName&gt;/&lt;rangeSet&gt;</c>: the owner index, holding
+/// <c>&lt;address&gt; &lt;node&gt;</c>; it makes release and lookup by owner one range read of the owner's keys
+/// instead of a scan, and allows one lease per (container ID, interface, range set).</item>
+/// <item><c>nodes/&lt;node&gt;/&lt;containerId&gt;/&lt;ifName&gt;/&lt;rangeSet&gt;</c>: the node index, holding the
+/// address; garbage collection on a node reads only its own (<see cref="GetLeases"/>).</item>
 /// <item><c>last_reserved_ip/&lt;rangeSet&gt;</c>: where round-robin resumes in the range set.</item>
 /// </list>
 /// <para>A reservation is one transaction: the address key and the owner key are created only if neither exists
-/// (compare <c>create_revision == 0</c>), with the hint, so there is never a read-then-write. A release deletes the
-/// address and owner keys in one transaction, only if both are still at the revision that wrote them together.
-/// After a release only the hints remain.</para>
+/// (compare <c>create_revision == 0</c>), with the node key and the hint, so there is never a read-then-write. A
+/// release deletes the address, owner and node keys in one transaction, only if they are still at the revision
+/// that wrote them together. After a release only the hints remain.</para>
 /// <para><see cref="Lock"/> takes no lock: every method is atomic by itself in etcd, and the one sequence the
 /// allocator runs under the lock (look up the owner, read the hint, try addresses) stays correct without it,
 /// because a reservation that lost a race fails its transaction and the allocator tries the next address. A
@@ -34,10 +36,14 @@ namespace Cni.Ipam.Etcd;
 /// <para>Failures: no answer from a quorum within <see cref="EtcdStoreOptions.Timeout"/> raises
 /// <see cref="CniErrorCode.TryAgainLater"/> (11), having written nothing; a missing or unusable certificate,
 /// key or CA file, or a server certificate the CA did not sign, raises <see cref="CniErrorCode.InvalidNetworkConfig"/>
-/// naming the file. A timeout after a reservation was sent is resolved by the retry: an address key that
-/// already holds this very lease counts as reserved. An ADD without a quorum fails at its first read, before any
-/// write; a transaction a leader accepted just before it lost its quorum may still be applied once the quorum is
-/// back, and belongs to the failed ADD's owner, whom the runtime's DEL after a failed ADD releases.</para>
+/// naming the file. A reservation sent without an answer by its deadline (the leader killed with it outstanding)
+/// is not reported as failed while it may still be applied: it is sent again, for at most one more
+/// <see cref="EtcdStoreOptions.Timeout"/>, until a member answers; the transaction is idempotent and the answer
+/// settles it (an address key already holding this very lease counts as reserved). So a reservation that fails
+/// with <see cref="CniErrorCode.TryAgainLater"/> has written nothing, except when no member answered that extra
+/// time either, as the error then says (a leader that lost its quorum with the reservation in its log may apply
+/// it when the quorum returns: the runtime's DEL after a failed ADD releases it). An ADD without a quorum fails at
+/// its first read, before any write, within the timeout.</para>
 /// <para><see cref="GetLeases"/> returns only this node's leases, so that garbage collection on one node
 /// (<see cref="HostLocalIpam.CollectGarbage"/>) never frees another node's; <see cref="GetAllLeases"/> returns
 /// every node's.</para>
@@ -70,9 +76,9 @@ public sealed class EtcdIpamStore : IIpamStore
         ConfigRules.ValidateName(networkName);
         NetworkName = networkName;
         NodeName = string.IsNullOrEmpty(options.NodeName) ? Environment.MachineName : options.NodeName;
-        if (NodeName.Length == 0 || NodeName.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)) || NodeName.Length > 253)
+        if (NodeName.Length == 0 || NodeName.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c == '/') || NodeName.Length > 253)
         {
-            throw Config($"invalid etcd node name \"{NodeName}\": it must be 1 to 253 characters without white space or control characters");
+            throw Config($"invalid etcd node name \"{NodeName}\": it must be 1 to 253 characters without white space, control characters or '/'");
         }
 
         string prefix = (options.Prefix ?? EtcdStoreOptions.DefaultPrefix).TrimEnd('/');
@@ -101,6 +107,8 @@ public sealed class EtcdIpamStore : IIpamStore
 
     private string HintsPrefix => KeyPrefix + "last_reserved_ip/";
 
+    private string NodesPrefix => KeyPrefix + "nodes/";
+
     /// <summary>No lock is needed: see the remarks of <see cref="EtcdIpamStore"/>.</summary>
     /// <returns>A scope that does nothing.</returns>
     public IDisposable Lock() => NoLock.Instance;
@@ -123,9 +131,24 @@ public sealed class EtcdIpamStore : IIpamStore
         var record = new LeaseRecord(owner.ContainerId, owner.IfName!, NodeName, rangeSetIndex);
         byte[] request = EtcdJson.Txn(
             [new(ipKey, CompareTarget.Create, 0), new(ownerKey, CompareTarget.Create, 0)],
-            [EtcdOp.Put(ipKey, record.ToJson()), EtcdOp.Put(ownerKey, text), EtcdOp.Put(HintsPrefix + rangeSetIndex.ToString(CultureInfo.InvariantCulture), text)],
+            [
+                EtcdOp.Put(ipKey, record.ToJson()),
+                EtcdOp.Put(ownerKey, OwnerValue(text, NodeName)),
+                EtcdOp.Put(NodeKey(NodeName, owner.ContainerId, owner.IfName!, rangeSetIndex), text),
+                EtcdOp.Put(HintsPrefix + rangeSetIndex.ToString(CultureInfo.InvariantCulture), text),
+            ],
             [EtcdOp.Get(ipKey), EtcdOp.Get(ownerKey)]);
-        EtcdResult result = _client.Call(TxnPath, request, Deadline.After(_timeout), out bool ambiguous);
+        bool ambiguous = false;
+        EtcdResult result;
+        try
+        {
+            result = _client.CallTracked(TxnPath, request, Deadline.After(_timeout), ref ambiguous);
+        }
+        catch (CniException e) when (e.Code == CniErrorCode.TryAgainLater && ambiguous)
+        {
+            result = ResolveReservation(request, text, owner, e);
+        }
+
         if (result.Succeeded)
         {
             return true;
@@ -141,7 +164,7 @@ public sealed class EtcdIpamStore : IIpamStore
 
         if (ownerNow is not null)
         {
-            throw new CniException(CniErrorCode.Internal, $"{ownerNow.ValueText} has been allocated to {owner.ContainerId}, duplicate allocation is not allowed");
+            throw new CniException(CniErrorCode.Internal, $"{AddressPart(ownerNow.ValueText)} has been allocated to {owner.ContainerId}, duplicate allocation is not allowed");
         }
 
         return false;
@@ -202,6 +225,10 @@ public sealed class EtcdIpamStore : IIpamStore
                 compares.Add(new(ipKey, CompareTarget.Mod, e.Revision));
                 deletes.Add(EtcdOp.Delete(ipKey));
                 deletes.Add(EtcdOp.Delete(e.Key));
+                if (e.Node is not null)
+                {
+                    deletes.Add(EtcdOp.Delete(NodeKey(e.Node, containerId, ifName, e.RangeSet)));
+                }
             }
 
             EtcdResult result = _client.Call(TxnPath, EtcdJson.Txn(compares, deletes, []), deadline, out bool ambiguous);
@@ -236,10 +263,40 @@ public sealed class EtcdIpamStore : IIpamStore
         throw _client.Unavailable(deadline, "the owner's leases kept changing during release");
     }
 
-    /// <summary>The leases this node (<see cref="NodeName"/>) made, for garbage collection on this node.</summary>
-    /// <returns>The leases.</returns>
-    public IReadOnlyList<Lease> GetLeases() =>
-        [.. GetAllLeases().Where(l => string.Equals(l.Node, NodeName, StringComparison.Ordinal)).Select(l => new Lease(l.Address, l.Owner))];
+    /// <summary>
+    /// The leases this node (<see cref="NodeName"/>) made, for garbage collection on this node: one range read of
+    /// this node's index (<c>nodes/&lt;node&gt;/</c>), whose size grows with this node's leases only, never with
+    /// other nodes'.
+    /// </summary>
+    /// <returns>The leases, in key order.</returns>
+    public IReadOnlyList<Lease> GetLeases()
+    {
+        string prefix = NodesPrefix + NodeName + "/";
+        EtcdResult result = Range(prefix, prefix: true, Deadline.After(_timeout));
+        List<Lease> leases = new(result.Kvs.Count);
+        foreach (EtcdKeyValue kv in result.Kvs)
+        {
+            string[] parts = kv.KeyText[prefix.Length..].Split('/');
+            if (parts.Length == 3 && parts[0].Length != 0 && parts[1].Length != 0 &&
+                int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out _) &&
+                IPAddress.TryParse(kv.ValueText, out IPAddress? address))
+            {
+                leases.Add(new Lease(Canonical(address), new LeaseOwner(parts[0], parts[1])));
+            }
+        }
+
+        return leases;
+    }
+
+    /// <summary>
+    /// How many addresses are reserved, of every node and range set: one count-only range read, which etcd answers
+    /// from its index without sending a key, so its cost does not grow with the leases. STATUS uses it as an upper
+    /// bound of the addresses used in each range set.
+    /// </summary>
+    /// <returns>The number of address keys.</returns>
+    /// <exception cref="CniException"><see cref="CniErrorCode.TryAgainLater"/> without an answer from a quorum.</exception>
+    public long CountReserved() =>
+        _client.Call(RangePath, EtcdJson.Range(IpsPrefix, prefix: true, countOnly: true), Deadline.After(_timeout), out _).Count;
 
     /// <summary>Every node's leases with the node and range set that made them.</summary>
     /// <returns>The leases, in key order; records this store cannot read are left out.</returns>
@@ -335,6 +392,33 @@ public sealed class EtcdIpamStore : IIpamStore
         return new HttpEtcdTransport([.. options.Endpoints], tls);
     }
 
+    /// <summary>
+    /// A reservation was sent and its answer never came (the member died, or answered that the request timed out)
+    /// before the deadline: it may be in the new leader's log and be applied after we report failure. So before
+    /// reporting failure, the same transaction is sent again, for at most one more <see cref="EtcdStoreOptions.Timeout"/>,
+    /// until a member answers it. Its compares make it idempotent: the answer says whether this reservation holds
+    /// (the first attempt was applied, or this one was) or the address is taken; and since the member that answers
+    /// is a leader that has committed an entry of its own term, the lost attempt can no longer be applied later.
+    /// Only when no member answers in that time either does the failure stay ambiguous, and says so.
+    /// </summary>
+    private EtcdResult ResolveReservation(byte[] request, string address, LeaseOwner owner, CniException timedOut)
+    {
+        bool ambiguous = true;
+        try
+        {
+            return _client.CallTracked(TxnPath, request, Deadline.After(_timeout), ref ambiguous);
+        }
+        catch (CniException e) when (e.Code == CniErrorCode.TryAgainLater)
+        {
+            throw new CniException(
+                CniErrorCode.TryAgainLater,
+                $"{timedOut.Message}; the reservation of {address} for {owner.ContainerId}/{owner.IfName} was sent but etcd did not confirm or refuse it " +
+                $"within another {_timeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s: if a quorum applies it later, the DEL that follows a failed ADD releases it",
+                null,
+                e);
+        }
+    }
+
     private bool ReleaseOne(IPAddress address, LeaseOwner owner, Deadline deadline)
     {
         string ipKey = IpsPrefix + address;
@@ -348,7 +432,8 @@ public sealed class EtcdIpamStore : IIpamStore
             }
 
             string ownerKey = OwnerKey(record.ContainerId, record.IfName, record.RangeSet);
-            byte[] request = EtcdJson.Txn([new(ipKey, CompareTarget.Mod, kv.ModRevision)], [EtcdOp.Delete(ipKey), EtcdOp.Delete(ownerKey)], []);
+            string nodeKey = NodeKey(record.Node, record.ContainerId, record.IfName, record.RangeSet);
+            byte[] request = EtcdJson.Txn([new(ipKey, CompareTarget.Mod, kv.ModRevision)], [EtcdOp.Delete(ipKey), EtcdOp.Delete(ownerKey), EtcdOp.Delete(nodeKey)], []);
             EtcdResult result = _client.Call(TxnPath, request, deadline, out bool ambiguous);
             if (result.Succeeded)
             {
@@ -374,10 +459,13 @@ public sealed class EtcdIpamStore : IIpamStore
         foreach (EtcdKeyValue kv in Range(prefix, prefix: true, deadline).Kvs)
         {
             string key = kv.KeyText;
-            if (int.TryParse(key.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out _) &&
-                IPAddress.TryParse(kv.ValueText, out IPAddress? address))
+            string value = kv.ValueText;
+            int space = value.IndexOf(' ', StringComparison.Ordinal);
+            string? node = space < 0 ? null : value[(space + 1)..];
+            if (int.TryParse(key.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out int rangeSet) &&
+                IPAddress.TryParse(space < 0 ? value : value[..space], out IPAddress? address))
             {
-                entries.Add(new OwnerEntry(key, Canonical(address), kv.ModRevision));
+                entries.Add(new OwnerEntry(key, Canonical(address), kv.ModRevision, rangeSet, node is { Length: > 0 } ? node : null));
             }
         }
 
@@ -386,6 +474,14 @@ public sealed class EtcdIpamStore : IIpamStore
 
     private EtcdResult Range(string key, bool prefix, Deadline deadline, bool keysOnly = false, long limit = 0) =>
         _client.Call(RangePath, EtcdJson.Range(key, prefix, keysOnly, limit), deadline, out _);
+
+    /// <summary>The value of an owner key: the address, a space, the node that reserved it (node names hold no white space).</summary>
+    private static string OwnerValue(string address, string node) => address + " " + node;
+
+    private static string AddressPart(string ownerValue) => ownerValue.IndexOf(' ', StringComparison.Ordinal) is int i and >= 0 ? ownerValue[..i] : ownerValue;
+
+    private string NodeKey(string node, string containerId, string ifName, int rangeSet) =>
+        $"{NodesPrefix}{node}/{containerId}/{ifName}/{rangeSet.ToString(CultureInfo.InvariantCulture)}";
 
     private string OwnerKey(string containerId, string ifName, int? rangeSet) =>
         $"{OwnersPrefix}{containerId}/{ifName}/{(rangeSet is int i ? i.ToString(CultureInfo.InvariantCulture) : "")}";
@@ -412,7 +508,7 @@ public sealed class EtcdIpamStore : IIpamStore
 
     private static CniException Config(string message) => new(CniErrorCode.InvalidNetworkConfig, message);
 
-    private readonly record struct OwnerEntry(string Key, IPAddress Address, long Revision);
+    private readonly record struct OwnerEntry(string Key, IPAddress Address, long Revision, int RangeSet, string? Node);
 
     private sealed class NoLock : IDisposable
     {

@@ -93,12 +93,18 @@ public sealed class EtcdFailureTests(ITestOutputHelper output)
         Assert.Empty(unexpected);
         Assert.Equal(Nodes * PerNode, granted.Count + failed.Count);
 
-        // The failed ones leave nothing behind them (the runtime's DEL after a failed ADD), and retried, succeed.
+        // The failed ones left nothing behind them, without any release, and retried, succeed.
         using var retry = new EtcdIpamStore(StoreFactory.Options(cluster, "node-0"), network);
         var retryIpam = new HostLocalIpam(retry, sets);
+        Dictionary<string, string> before = StoreFactory.Keys(cluster, network);
         foreach (string id in failed)
         {
-            retryIpam.Release(id, "eth0");
+            string[] left = [.. before.Where(kv => kv.Key.Contains($"/{id}/", StringComparison.Ordinal) || kv.Value.Contains($"\"{id}\"", StringComparison.Ordinal)).Select(kv => kv.Key)];
+            Assert.True(left.Length == 0, $"the failed reservation of {id} left {string.Join(", ", left)}");
+        }
+
+        foreach (string id in failed)
+        {
             granted.Add((id, retryIpam.Allocate(id, "eth0")[0].Address.ToString()));
         }
 
@@ -168,6 +174,6 @@ public sealed class EtcdFailureTests(ITestOutputHelper output)
             Assert.Contains(tls.WrongClientCertFile, e.Message, StringComparison.Ordinal);
         }
 
-        Assert.Equal(["ips/10.22.0.2", "last_reserved_ip/0", "owners/c1/eth0/0"], StoreFactory.Keys(cluster, network).Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["ips/10.22.0.2", "last_reserved_ip/0", "nodes/node-a/c1/eth0/0", "owners/c1/eth0/0"], StoreFactory.Keys(cluster, network).Keys.Order(StringComparer.Ordinal));
     }
 }

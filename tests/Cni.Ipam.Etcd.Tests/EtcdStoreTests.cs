@@ -54,19 +54,27 @@ internal static class StoreFactory
     public static Dictionary<string, string> Keys(EtcdCluster cluster, string network) =>
         cluster.Range($"/cnitest/{network}/").ToDictionary(kv => kv.Key[$"/cnitest/{network}/".Length..], kv => kv.Value);
 
-    /// <summary>Asserts the invariant of the layout: every address key has its owner key and the reverse, nothing else but hints.</summary>
+    /// <summary>
+    /// Asserts the invariant of the layout: every address key has its owner key and its node key, and the reverse;
+    /// nothing else but hints.
+    /// </summary>
     public static void AssertConsistent(Dictionary<string, string> keys)
     {
-        var ips = keys.Where(k => k.Key.StartsWith("ips/", StringComparison.Ordinal)).ToList();
-        var owners = keys.Where(k => k.Key.StartsWith("owners/", StringComparison.Ordinal)).ToList();
-        Assert.All(keys.Keys, k => Assert.True(k.StartsWith("ips/", StringComparison.Ordinal) || k.StartsWith("owners/", StringComparison.Ordinal) || k.StartsWith("last_reserved_ip/", StringComparison.Ordinal), "unexpected key " + k));
+        static bool Under(string key, string segment) => key.StartsWith(segment, StringComparison.Ordinal);
+        var ips = keys.Where(k => Under(k.Key, "ips/")).ToList();
+        var owners = keys.Where(k => Under(k.Key, "owners/")).ToList();
+        var nodes = keys.Where(k => Under(k.Key, "nodes/")).ToList();
+        Assert.All(keys.Keys, k => Assert.True(Under(k, "ips/") || Under(k, "owners/") || Under(k, "nodes/") || Under(k, "last_reserved_ip/"), "unexpected key " + k));
         Assert.Equal(ips.Count, owners.Count);
+        Assert.Equal(ips.Count, nodes.Count);
         foreach (var owner in owners)
         {
             string[] parts = owner.Key.Split('/');
-            Assert.True(keys.TryGetValue("ips/" + owner.Value, out string? record), $"orphan owner key {owner.Key} -> {owner.Value}");
-            Assert.Contains($"\"containerId\":\"{parts[1]}\",\"ifName\":\"{parts[2]}\"", record, StringComparison.Ordinal);
-            Assert.Contains($"\"rangeSet\":{parts[3]}", record, StringComparison.Ordinal);
+            string[] value = owner.Value.Split(' ');
+            Assert.True(keys.TryGetValue("ips/" + value[0], out string? record), $"orphan owner key {owner.Key} -> {owner.Value}");
+            Assert.Contains($"\"containerId\":\"{parts[1]}\",\"ifName\":\"{parts[2]}\",\"node\":\"{value[1]}\",\"rangeSet\":{parts[3]}", record, StringComparison.Ordinal);
+            Assert.True(keys.TryGetValue($"nodes/{value[1]}/{parts[1]}/{parts[2]}/{parts[3]}", out string? indexed), $"no node key for {owner.Key}");
+            Assert.Equal(value[0], indexed);
         }
     }
 }
@@ -86,16 +94,17 @@ public sealed class EtcdStoreTests(SingleMemberCluster fixture) : IClassFixture<
         Assert.True(store.TryReserve(IPAddress.Parse("10.1.0.5"), owner, 0));
 
         Dictionary<string, string> keys = StoreFactory.Keys(Cluster, network);
-        Assert.Equal(["ips/10.1.0.5", "last_reserved_ip/0", "owners/c1/eth0/0"], keys.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["ips/10.1.0.5", "last_reserved_ip/0", "nodes/node-a/c1/eth0/0", "owners/c1/eth0/0"], keys.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("{\"containerId\":\"c1\",\"ifName\":\"eth0\",\"node\":\"node-a\",\"rangeSet\":0}", keys["ips/10.1.0.5"]);
-        Assert.Equal("10.1.0.5", keys["owners/c1/eth0/0"]);
+        Assert.Equal("10.1.0.5 node-a", keys["owners/c1/eth0/0"]);
+        Assert.Equal("10.1.0.5", keys["nodes/node-a/c1/eth0/0"]);
         Assert.Equal("10.1.0.5", keys["last_reserved_ip/0"]);
 
         Assert.False(store.TryReserve(IPAddress.Parse("10.1.0.5"), new LeaseOwner("c2", "eth0"), 0));
         CniException duplicate = Assert.Throws<CniException>(() => store.TryReserve(IPAddress.Parse("10.1.0.6"), owner, 0));
         Assert.Equal(CniErrorCode.Internal, duplicate.Code);
         Assert.Contains("10.1.0.5 has been allocated to c1", duplicate.Message, StringComparison.Ordinal);
-        Assert.Equal(3, StoreFactory.Keys(Cluster, network).Count);
+        Assert.Equal(4, StoreFactory.Keys(Cluster, network).Count);
 
         Assert.Equal(IPAddress.Parse("10.1.0.5"), store.GetLastReserved(0));
         Assert.Null(store.GetLastReserved(1));
@@ -294,6 +303,94 @@ public sealed class EtcdStoreTests(SingleMemberCluster fixture) : IClassFixture<
     }
 
     [Fact]
+    public void GcAndStatusRequestsDoNotGrowWithOtherNodesLeases()
+    {
+        string network = StoreFactory.NewNetwork("scale");
+        EtcdStoreOptions options = StoreFactory.Options(Cluster, "node-a");
+        var counting = new CountingTransport(new HttpEtcdTransport([.. options.Endpoints], null));
+        using var a = new EtcdIpamStore(options, network, counting);
+        using var b = new EtcdIpamStore(StoreFactory.Options(Cluster, "node-b"), network);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(a.TryReserve(IPAddress.Parse($"10.9.0.{i + 1}"), new LeaseOwner("a" + i, "eth0"), 0));
+        }
+
+        void ReserveOnB(int from, int to) => Parallel.For(from, to, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+            Assert.True(b.TryReserve(IPAddress.Parse($"10.9.{1 + (i / 250)}.{1 + (i % 250)}"), new LeaseOwner("b" + i, "eth0"), 0)));
+
+        (int Requests, long Bytes, T Value) Measure<T>(Func<T> call)
+        {
+            counting.Reset();
+            T value = call();
+            return (counting.Requests, counting.Bytes, value);
+        }
+
+        ReserveOnB(0, 10);
+        var gcFew = Measure(a.GetLeases);
+        var countFew = Measure(a.CountReserved);
+        ReserveOnB(10, 400);
+        var gcMany = Measure(a.GetLeases);
+        var countMany = Measure(a.CountReserved);
+
+        // Node A's GC reads its own three leases, in one request of the same size with 10 or 400 of B's beside them
+        // (the answer's header carries the revision, whose digits may grow).
+        Assert.Equal(["a0", "a1", "a2"], gcMany.Value.Select(l => l.Owner.ContainerId));
+        Assert.Equal((1, 1), (gcFew.Requests, gcMany.Requests));
+        Assert.InRange(gcMany.Bytes, gcFew.Bytes - 8, gcFew.Bytes + 8);
+
+        // STATUS's count is one request whose answer holds no key.
+        Assert.Equal((13L, 403L), (countFew.Value, countMany.Value));
+        Assert.Equal((1, 1), (countFew.Requests, countMany.Requests));
+        Assert.InRange(countMany.Bytes, countFew.Bytes - 8, countFew.Bytes + 8);
+
+        // The GC itself touches only A's leases: one read and, per lease freed, a read and a transaction.
+        counting.Reset();
+        var onA = new HostLocalIpam(a, [StoreFactory.Range("10.9.0.0", 16)]);
+        Assert.Equal(["a1", "a2"], onA.CollectGarbage([new LeaseOwner("a0", "eth0")]).Select(l => l.Owner.ContainerId).Order(StringComparer.Ordinal));
+        Assert.Equal(1 + (2 * 2), counting.Requests);
+        Assert.Equal(401, a.GetAllLeases().Count);
+        StoreFactory.AssertConsistent(StoreFactory.Keys(Cluster, network));
+    }
+
+    [Fact]
+    public void AReservationWhoseAnswerIsLostIsResolvedBeforeFailureIsReported()
+    {
+        string network = StoreFactory.NewNetwork("resolve");
+        EtcdStoreOptions options = StoreFactory.Options(Cluster, "node-a", TimeSpan.FromMilliseconds(400));
+        var flaky = new OutageTransport(new HttpEtcdTransport([.. options.Endpoints], null));
+        using var store = new EtcdIpamStore(options, network, flaky);
+
+        // Applied, its answer lost, then no member answers until after the deadline (an election): the store keeps
+        // asking, the answer says the reservation holds, and it succeeds rather than fail with a lease left behind.
+        flaky.Next(apply: true, outage: TimeSpan.FromMilliseconds(600));
+        Assert.True(store.TryReserve(IPAddress.Parse("10.10.0.2"), new LeaseOwner("c1", "eth0"), 0));
+        Assert.Equal("c1", Assert.Single(store.GetAllLeases()).Owner.ContainerId);
+
+        // Never applied (lost with the leader) and the same outage: the retry itself reserves, once.
+        flaky.Next(apply: false, outage: TimeSpan.FromMilliseconds(600));
+        Assert.True(store.TryReserve(IPAddress.Parse("10.10.0.3"), new LeaseOwner("c2", "eth0"), 0));
+        Assert.Equal(["c1", "c2"], store.GetAllLeases().Select(l => l.Owner.ContainerId).Order(StringComparer.Ordinal));
+
+        // Never applied and no answer for longer than twice the timeout: code 11 saying the outcome is unknown,
+        // within twice the timeout, and indeed nothing written.
+        flaky.Next(apply: false, outage: TimeSpan.FromSeconds(3));
+        var clock = Stopwatch.StartNew();
+        CniException e = Assert.Throws<CniException>(() => store.TryReserve(IPAddress.Parse("10.10.0.4"), new LeaseOwner("c3", "eth0"), 0));
+        Assert.Equal(CniErrorCode.TryAgainLater, e.Code);
+        Assert.Contains("was sent but etcd did not confirm or refuse it", e.Message, StringComparison.Ordinal);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(750), TimeSpan.FromMilliseconds(1500));
+        flaky.Next(apply: true, outage: TimeSpan.Zero);
+        Assert.Empty(store.FindByOwner("c3", "eth0"));
+
+        // An outage before anything was sent is not ambiguous: the failure comes at the deadline.
+        flaky.Next(apply: true, outage: TimeSpan.FromSeconds(3), refuseFirst: true);
+        clock.Restart();
+        Assert.Equal(CniErrorCode.TryAgainLater, Assert.Throws<CniException>(() => store.TryReserve(IPAddress.Parse("10.10.0.5"), new LeaseOwner("c4", "eth0"), 0)).Code);
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(350), TimeSpan.FromMilliseconds(750));
+        StoreFactory.AssertConsistent(StoreFactory.Keys(Cluster, network));
+    }
+
+    [Fact]
     public void UnreachableEndpointsFailWithTryAgainLaterWithinTheTimeout()
     {
         string network = StoreFactory.NewNetwork("down");
@@ -346,6 +443,88 @@ public sealed class EtcdStoreTests(SingleMemberCluster fixture) : IClassFixture<
             Assert.Equal(CniErrorCode.InvalidNetworkConfig, e.Code);
             return e.Message;
         }
+    }
+
+    /// <summary>Forwards to the real transport, counting requests and the bytes of their answers.</summary>
+    private sealed class CountingTransport(IEtcdTransport inner) : IEtcdTransport
+    {
+        private int _requests;
+        private long _bytes;
+
+        public int Requests => Volatile.Read(ref _requests);
+
+        public long Bytes => Interlocked.Read(ref _bytes);
+
+        public int EndpointCount => inner.EndpointCount;
+
+        public void Reset()
+        {
+            Volatile.Write(ref _requests, 0);
+            Interlocked.Exchange(ref _bytes, 0);
+        }
+
+        public string Describe(int endpoint) => inner.Describe(endpoint);
+
+        public EtcdHttpResponse Post(int endpoint, string path, ReadOnlySpan<byte> body, Deadline deadline)
+        {
+            EtcdHttpResponse response = inner.Post(endpoint, path, body, deadline);
+            Interlocked.Increment(ref _requests);
+            Interlocked.Add(ref _bytes, response.Body.Length);
+            return response;
+        }
+
+        public void Dispose() => inner.Dispose();
+    }
+
+    /// <summary>
+    /// Forwards to the real transport, except around the next transaction: it is applied or not, its answer is lost
+    /// either way, and then every request fails, as if unsent (refused), for the outage. With refuseFirst the outage
+    /// starts before the transaction, which is then never sent.
+    /// </summary>
+    private sealed class OutageTransport(IEtcdTransport inner) : IEtcdTransport
+    {
+        private bool _armed;
+        private bool _apply;
+        private bool _refuseFirst;
+        private TimeSpan _outage;
+        private long _outageEnds;
+
+        public int EndpointCount => inner.EndpointCount;
+
+        public void Next(bool apply, TimeSpan outage, bool refuseFirst = false)
+        {
+            _armed = true;
+            _apply = apply;
+            _outage = outage;
+            _refuseFirst = refuseFirst;
+            _outageEnds = refuseFirst ? Stopwatch.GetTimestamp() + (long)(outage.TotalSeconds * Stopwatch.Frequency) : 0;
+        }
+
+        public string Describe(int endpoint) => inner.Describe(endpoint);
+
+        public EtcdHttpResponse Post(int endpoint, string path, ReadOnlySpan<byte> body, Deadline deadline)
+        {
+            if (Stopwatch.GetTimestamp() < _outageEnds)
+            {
+                throw new EtcdTransportException("connection refused (test outage)", requestSent: false);
+            }
+
+            if (_armed && !_refuseFirst && path == "/v3/kv/txn")
+            {
+                _armed = false;
+                if (_apply)
+                {
+                    inner.Post(endpoint, path, body, deadline);
+                }
+
+                _outageEnds = Stopwatch.GetTimestamp() + (long)(_outage.TotalSeconds * Stopwatch.Frequency);
+                throw new EtcdTransportException("answer lost with the leader (test)", requestSent: true);
+            }
+
+            return inner.Post(endpoint, path, body, deadline);
+        }
+
+        public void Dispose() => inner.Dispose();
     }
 
     /// <summary>Forwards to the real transport, but can drop the answer of a transaction after it was applied.</summary>

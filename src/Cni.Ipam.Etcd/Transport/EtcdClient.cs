@@ -31,6 +31,21 @@ internal sealed class EtcdClient(IEtcdTransport transport) : IDisposable
     public EtcdResult Call(string path, byte[] body, Deadline deadline, out bool ambiguous)
     {
         ambiguous = false;
+        return CallTracked(path, body, deadline, ref ambiguous);
+    }
+
+    /// <summary>
+    /// Makes one call, recording in <paramref name="ambiguous"/> (which it only ever sets) whether an attempt may
+    /// have been applied without its answer reaching us, so that a caller still knows it when the call throws
+    /// <see cref="CniErrorCode.TryAgainLater"/>.
+    /// </summary>
+    /// <param name="path">The gateway path.</param>
+    /// <param name="body">The JSON request.</param>
+    /// <param name="deadline">When to give up.</param>
+    /// <param name="ambiguous">Set when an attempt was sent and got no answer, or an answer that it may still be applied.</param>
+    /// <returns>The answer.</returns>
+    public EtcdResult CallTracked(string path, byte[] body, Deadline deadline, ref bool ambiguous)
+    {
         string last = "no attempt";
         int count = Transport.EndpointCount;
         while (true)
@@ -75,7 +90,7 @@ internal sealed class EtcdClient(IEtcdTransport transport) : IDisposable
                     throw new CniException(CniErrorCode.IOFailure, $"etcd refused {path}: {error} (code {result.Code.ToString(CultureInfo.InvariantCulture)})");
                 }
 
-                ambiguous = true;
+                ambiguous |= !NotApplied(result);
                 last = error;
             }
 
@@ -99,6 +114,16 @@ internal sealed class EtcdClient(IEtcdTransport transport) : IDisposable
     }
 
     public void Dispose() => Transport.Dispose();
+
+    /// <summary>
+    /// Whether a member's error says that it did not act on the request: it has no leader, dropped the proposal,
+    /// or refused it for load. A request that timed out ("request timed out", also "possibly due to previous leader
+    /// failure") may still be applied, and so may anything else.
+    /// </summary>
+    private static bool NotApplied(EtcdResult result) =>
+        result.Error is { } e &&
+        (e.Contains("no leader", StringComparison.Ordinal) || e.Contains("proposal dropped", StringComparison.Ordinal) ||
+         e.Contains("too many requests", StringComparison.Ordinal) || e.Contains("not capable", StringComparison.Ordinal));
 
     /// <summary>
     /// Whether a member's error may clear by itself or on another member: gRPC Unknown (2), DeadlineExceeded (4),

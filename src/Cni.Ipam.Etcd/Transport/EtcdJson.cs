@@ -80,7 +80,7 @@ internal enum EtcdOpKind
 /// </summary>
 internal static class EtcdJson
 {
-    public static byte[] Range(string key, bool prefix, bool keysOnly = false, long limit = 0)
+    public static byte[] Range(string key, bool prefix, bool keysOnly = false, long limit = 0, bool countOnly = false)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var w = new Utf8JsonWriter(buffer))
@@ -90,6 +90,11 @@ internal static class EtcdJson
             if (keysOnly)
             {
                 w.WriteBoolean("keys_only", true);
+            }
+
+            if (countOnly)
+            {
+                w.WriteBoolean("count_only", true);
             }
 
             if (limit > 0)

@@ -292,12 +292,14 @@ internal sealed class HttpEtcdTransport : IEtcdTransport
         public EtcdHttpResponse Exchange(byte[] request, Deadline deadline, out bool keepAlive)
         {
             bool answered = false;
+            bool written = false;
             try
             {
                 _exchanges++;
                 _socket.SendTimeout = deadline.RemainingMilliseconds;
                 _stream.Write(request);
                 _stream.Flush();
+                written = true;
                 string status = ReadLine(deadline, ref answered);
                 if (!status.StartsWith("HTTP/1.", StringComparison.Ordinal) || status.Length < 12 ||
                     !int.TryParse(status.AsSpan(9, 3), NumberStyles.None, CultureInfo.InvariantCulture, out int code))
@@ -358,7 +360,12 @@ internal sealed class HttpEtcdTransport : IEtcdTransport
                     what += TlsHint;
                 }
 
-                throw new EtcdTransportException(what, requestSent: true, e);
+                // Not sent, so not ambiguous: a write that failed did not hand the whole request to the kernel, so
+                // the server cannot have read a complete request to act on; and a TLS error (not a socket error) on the
+                // first exchange of a new connection is the server's alert refusing the session (with TLS 1.3, the
+                // client certificate is refused so), which it sends instead of reading any request.
+                bool refusedSession = !answered && _exchanges == 1 && TlsHint is not null && e is IOException { InnerException: { } inner } && inner is not SocketException and not IOException;
+                throw new EtcdTransportException(what, requestSent: written && !refusedSession, e);
             }
         }
 

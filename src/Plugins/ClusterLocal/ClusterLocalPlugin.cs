@@ -1,4 +1,5 @@
 using Cni.Ipam;
+using Cni.Ipam.Etcd;
 using Cni.Skel;
 using Cni.Spec;
 
@@ -59,11 +60,56 @@ internal sealed class ClusterLocalPlugin : ICniPlugin
         }
     }
 
+    /// <summary>
+    /// STATUS in two requests whatever the number of leases: a quorum read (<see cref="EtcdIpamStore.CheckUsable"/>),
+    /// then the count of every reserved address (<see cref="EtcdIpamStore.CountReserved"/>, answered by etcd without
+    /// sending keys). No range set can be exhausted while that count is below the number of addresses it can give out
+    /// (counted low: the gateway may be inside each range). Only when it is not — a range set near exhaustion, or small
+    /// beside the others — is every address read and counted against each range set (host-local's exact rule).
+    /// </summary>
     public void Status(StatusRequest request)
     {
         ClusterLocalConfig config = ClusterLocalConfig.Load(request.Config, request.Args);
-        using IIpamStore store = config.OpenStore();
-        new HostLocalIpam(store, config.HostLocal.RangeSets).CheckStatus();
+        using EtcdIpamStore store = config.OpenStore();
+        store.CheckUsable();
+        long reserved;
+        try
+        {
+            reserved = store.CountReserved();
+        }
+        catch (CniException e) when (e.Code is CniErrorCode.TryAgainLater or CniErrorCode.IOFailure)
+        {
+            throw new CniException(CniErrorCode.PluginNotAvailable, e.Message, e.Details, e);
+        }
+
+        if (config.HostLocal.RangeSets.Any(set => AllocatableAtLeast(set) <= (UInt128)reserved))
+        {
+            new HostLocalIpam(store, config.HostLocal.RangeSets).CheckStatus();
+        }
+    }
+
+    /// <summary>A lower bound of the addresses a range set can hand out: each range's addresses less one for its gateway.</summary>
+    private static UInt128 AllocatableAtLeast(RangeSet set)
+    {
+        UInt128 total = 0;
+        foreach (IpRange range in set)
+        {
+            UInt128 size = ToNumber(range.RangeEnd) - ToNumber(range.RangeStart) + 1;
+            total = UInt128.MaxValue - total < size ? UInt128.MaxValue : total + size - 1;
+        }
+
+        return total;
+    }
+
+    private static UInt128 ToNumber(System.Net.IPAddress address)
+    {
+        UInt128 n = 0;
+        foreach (byte b in address.GetAddressBytes())
+        {
+            n = (n << 8) | b;
+        }
+
+        return n;
     }
 
     public void GarbageCollect(GcRequest request)

@@ -88,7 +88,8 @@ internal static class ClusterLocalKit
 
     // The store's key layout (Cni.Ipam.Etcd's EtcdIpamStore) under <prefix>/<network>/: ips/<address> holds the
     // lease record {"containerId","ifName","node","rangeSet"}, owners/<containerId>/<ifName>/<rangeSet> holds the
-    // address, last_reserved_ip/<rangeSet> is the per-range-set hint.
+    // address and the node ("<address> <node>"), nodes/<node>/<containerId>/<ifName>/<rangeSet> holds the address,
+    // last_reserved_ip/<rangeSet> is the per-range-set hint.
 
     /// <summary>The leases among <paramref name="keys"/>: address -> "containerId/ifName@node".</summary>
     public static Dictionary<string, string> Leases(IDictionary<string, string> keys)
@@ -120,17 +121,26 @@ internal static class ClusterLocalKit
             if (Segment(key) == "owners")
             {
                 string[] parts = key[(key.IndexOf("/owners/", StringComparison.Ordinal) + "/owners/".Length)..].Split('/');
-                Assert.True(fromOwners.TryAdd(value, parts[0] + "/" + parts[1]), $"two owner keys point at {value}");
+                string address = value.Split(' ')[0];
+                Assert.True(fromOwners.TryAdd(address, parts[0] + "/" + parts[1]), $"two owner keys point at {address}");
+                string node = value.Split(' ')[1];
+                string nodeKey = $"{key[..key.IndexOf("/owners/", StringComparison.Ordinal)]}/nodes/{node}/{parts[0]}/{parts[1]}/{parts[2]}";
+                Assert.True(keys.TryGetValue(nodeKey, out string? indexed) && indexed == address, $"no node key {nodeKey} for {key}");
             }
         }
 
         Dictionary<string, string> leases = Leases(keys);
         Assert.Equal(leases.Keys.Order(StringComparer.Ordinal), fromOwners.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(leases.Count, keys.Keys.Count(k => Segment(k) == "nodes"));
         foreach ((string address, string owner) in leases)
         {
             Assert.Equal(fromOwners[address], owner[..owner.IndexOf('@')]);
         }
     }
+
+    /// <summary>The keys that name or hold <paramref name="containerId"/>: its address record, owner keys and node keys.</summary>
+    public static string[] KeysOf(IDictionary<string, string> keys, string containerId) =>
+        [.. keys.Where(kv => kv.Key.Contains($"/{containerId}/", StringComparison.Ordinal) || kv.Value.Contains($"\"containerId\":\"{containerId}\"", StringComparison.Ordinal)).Select(kv => kv.Key)];
 
     /// <summary>Nothing but the per-range-set hints is left.</summary>
     public static void AssertOnlyHints(IDictionary<string, string> keys)
@@ -143,7 +153,7 @@ internal static class ClusterLocalKit
     /// <summary>The layout segment of a key: the component after &lt;prefix&gt;/&lt;network&gt;/.</summary>
     private static string Segment(string key)
     {
-        foreach (string s in new[] { "/ips/", "/owners/", "/last_reserved_ip/" })
+        foreach (string s in new[] { "/ips/", "/owners/", "/nodes/", "/last_reserved_ip/" })
         {
             if (key.Contains(s, StringComparison.Ordinal))
             {
