@@ -1,4 +1,4 @@
-using static Tmds.Linux.LibC;
+using Cni.Internal;
 
 namespace Cni.Ipam;
 
@@ -14,8 +14,6 @@ namespace Cni.Ipam;
 /// </remarks>
 public static class AtomicFile
 {
-    private const string TemporaryPrefix = ".tmp-";
-
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/>, replacing it atomically.</summary>
     /// <param name="path">The file; its directory must exist.</param>
     /// <param name="content">The whole new content.</param>
@@ -25,38 +23,7 @@ public static class AtomicFile
     public static void Write(string path, ReadOnlySpan<byte> content, UnixFileMode mode)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (OperatingSystem.IsWindows())
-        {
-            throw new PlatformNotSupportedException("AtomicFile uses Unix file modes and directory flushes");
-        }
-
-        string directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        string temp = Path.Combine(directory, $"{TemporaryPrefix}{Path.GetFileName(path)}-{Guid.NewGuid():N}");
-        try
-        {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = mode };
-            using (var file = new FileStream(temp, options))
-            {
-                file.Write(content);
-                file.Flush(flushToDisk: true);
-            }
-
-            File.Move(temp, path, overwrite: true);
-        }
-        catch
-        {
-            try
-            {
-                File.Delete(temp);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-            }
-
-            throw;
-        }
-
-        FlushDirectory(directory);
+        DurableFile.Replace(path, content, mode);
     }
 
     /// <summary>Whether a file name is one of this type's temporary files (left behind only by a crash or a write in progress).</summary>
@@ -65,27 +32,6 @@ public static class AtomicFile
     public static bool IsTemporary(string fileName)
     {
         ArgumentNullException.ThrowIfNull(fileName);
-        return fileName.StartsWith(TemporaryPrefix, StringComparison.Ordinal);
-    }
-
-    private static void FlushDirectory(string directory)
-    {
-        int fd = Posix.OpenDirectory(directory, noFollow: false);
-        if (fd < 0)
-        {
-            throw new IOException($"cannot open {directory} to flush it: {Errno.Describe(Errno.Last)}");
-        }
-
-        try
-        {
-            if (fsync(fd) != 0)
-            {
-                throw new IOException($"cannot flush {directory}: {Errno.Describe(Errno.Last)}");
-            }
-        }
-        finally
-        {
-            Posix.Close(fd);
-        }
+        return DurableFile.IsTemporary(fileName);
     }
 }

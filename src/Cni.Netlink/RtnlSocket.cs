@@ -38,20 +38,12 @@ public sealed partial class RtnlSocket : IDisposable
     private const int InitialReceiveBufferSize = 32 * 1024;
     private const int RequestBufferSize = 1024;
 
-    private readonly Lock _lock = new();
-    private int _fd;
-    private uint _sequence;
-    private byte[] _receiveBuffer = new byte[InitialReceiveBufferSize];
+    private readonly NetlinkChannel _channel;
 
-    private RtnlSocket(int fd, uint portId)
-    {
-        _fd = fd;
-        PortId = portId;
-        _sequence = (uint)Environment.TickCount;
-    }
+    private RtnlSocket(NetlinkChannel channel) => _channel = channel;
 
     /// <summary>The port id the kernel gave this socket (<c>nl_pid</c>).</summary>
-    public uint PortId { get; }
+    public uint PortId => _channel.PortId;
 
     /// <summary>How long a request waits for the kernel before it fails with <c>EAGAIN</c>. Set at open time.</summary>
     public static TimeSpan ReceiveTimeout { get; } = TimeSpan.FromSeconds(30);
@@ -59,11 +51,7 @@ public sealed partial class RtnlSocket : IDisposable
     /// <summary>Opens a socket in the calling thread's network namespace (normally the process's).</summary>
     /// <returns>The socket.</returns>
     /// <exception cref="NetlinkException">A system call failed.</exception>
-    public static RtnlSocket Open()
-    {
-        int fd = Interop.OpenConfiguredNetlinkSocket(Interop.NETLINK_ROUTE, "NETLINK_ROUTE", RtnlSocket.ReceiveTimeout, out uint portId);
-        return new RtnlSocket(fd, portId);
-    }
+    public static RtnlSocket Open() => new(NetlinkChannel.Open(Interop.NETLINK_ROUTE, "NETLINK_ROUTE", InitialReceiveBufferSize));
 
     /// <summary>Opens a socket inside <paramref name="networkNamespace"/>; the socket stays there and can be used from any thread.</summary>
     /// <param name="networkNamespace">The namespace.</param>
@@ -77,7 +65,7 @@ public sealed partial class RtnlSocket : IDisposable
 
     /// <summary>Returns a fresh sequence number for a request written by hand.</summary>
     /// <returns>The sequence number.</returns>
-    public uint NextSequence() => Interlocked.Increment(ref _sequence);
+    public uint NextSequence() => _channel.NextSequence();
 
     /// <summary>
     /// Sends a request that asks for an acknowledgement (<see cref="NetlinkFlags.Ack"/>) and waits for it.
@@ -141,17 +129,7 @@ public sealed partial class RtnlSocket : IDisposable
     }
 
     /// <summary>Closes the socket.</summary>
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            if (_fd >= 0)
-            {
-                Interop.Close(_fd);
-                _fd = -1;
-            }
-        }
-    }
+    public void Dispose() => _channel.Dispose();
 
     private static ReadOnlySpan<byte> Resequence(ReadOnlySpan<byte> request, uint sequence, ref byte[]? copy)
     {
@@ -175,10 +153,10 @@ public sealed partial class RtnlSocket : IDisposable
         bool isDump = (requestFlags & NetlinkFlags.Dump) == NetlinkFlags.Dump && IsGet(requestType);
         bool wantsAck = requestFlags.HasFlag(NetlinkFlags.Ack);
 
-        lock (_lock)
+        lock (_channel.Lock)
         {
-            ObjectDisposedException.ThrowIf(_fd < 0, this);
-            long sent = Interop.SendToKernel(_fd, request, out int errno);
+            _channel.ThrowIfDisposed(this);
+            long sent = _channel.Send(request, out int errno);
             if (sent < 0)
             {
                 throw new NetlinkException(errno, requestType, null, "sendto");
@@ -186,10 +164,9 @@ public sealed partial class RtnlSocket : IDisposable
 
             while (true)
             {
-                int received = ReceiveDatagram(requestType);
-                foreach (NetlinkMessage message in new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received)))
+                foreach (NetlinkMessage message in new NetlinkMessageReader(ReceiveDatagram(requestType)))
                 {
-                    if (message.Sequence != sequence || (message.PortId != PortId && message.PortId != 0))
+                    if (message.Sequence != sequence || !_channel.IsOurs(message))
                     {
                         continue; // A late answer to an earlier request, or a notification.
                     }
@@ -207,7 +184,7 @@ public sealed partial class RtnlSocket : IDisposable
                             return; // The ACK.
                         }
 
-                        throw CreateError(message, -code, requestType);
+                        throw new NetlinkException(-code, requestType, message.GetErrorMessage(), null);
                     }
 
                     if (message.IsDone)
@@ -215,7 +192,7 @@ public sealed partial class RtnlSocket : IDisposable
                         int code = message.Payload.Length >= 4 ? message.GetErrorCode() : 0;
                         if (code < 0)
                         {
-                            throw CreateError(message, -code, requestType);
+                            throw new NetlinkException(-code, requestType, message.GetErrorMessage(), null);
                         }
 
                         return;
@@ -243,54 +220,10 @@ public sealed partial class RtnlSocket : IDisposable
 
     private static bool IsGet(ushort type) => type >= 16 && (type & 3) == 2;
 
-    private int ReceiveDatagram(ushort requestType)
-    {
-        while (true)
-        {
-            long size = Interop.Receive(_fd, default, peek: true, out int errno);
-            if (size < 0)
-            {
-                if (errno == LibC.EINTR)
-                {
-                    continue;
-                }
-
-                throw new NetlinkException(errno, requestType, null, errno == LibC.EAGAIN ? $"no answer within {ReceiveTimeout.TotalSeconds:0} s" : "recv");
-            }
-
-            if (size > _receiveBuffer.Length)
-            {
-                _receiveBuffer = new byte[Math.Max((int)size, _receiveBuffer.Length * 2)];
-            }
-
-            long received = Interop.Receive(_fd, _receiveBuffer, peek: false, out errno);
-            if (received < 0)
-            {
-                if (errno == LibC.EINTR)
-                {
-                    continue;
-                }
-
-                throw new NetlinkException(errno, requestType, null, "recv");
-            }
-
-            return (int)received;
-        }
-    }
-
-    private static NetlinkException CreateError(NetlinkMessage message, int errno, ushort requestType)
-    {
-        string? text = null;
-        foreach (NetlinkAttribute attribute in message.GetErrorAttributes())
-        {
-            if (attribute.Is(NetlinkErrorAttribute.Message))
-            {
-                text = attribute.GetString();
-            }
-        }
-
-        return new NetlinkException(errno, requestType, text, null);
-    }
+    private ReadOnlySpan<byte> ReceiveDatagram(ushort requestType) =>
+        _channel.TryReceive(dontWait: false, out ReadOnlySpan<byte> datagram, out int errno)
+            ? datagram
+            : throw new NetlinkException(errno, requestType, null, errno == LibC.EAGAIN ? $"no answer within {ReceiveTimeout.TotalSeconds:0} s" : "recv");
 
     // ---- shared by the typed operations in the object folders
 

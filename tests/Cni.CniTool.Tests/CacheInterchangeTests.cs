@@ -17,26 +17,15 @@ public sealed class CacheInterchangeTests
     [InlineData(Plugins.Ours)]
     public void A_pod_added_by_libcni_is_deleted_by_our_cnitool(Plugins plugins)
     {
-        Requires.Root();
-        string cniPath = Node.PluginPath(plugins);
-        using var node = new Node("libcni2us");
-        node.WriteNetworks("podnet", "1.0.0", Subnet);
-        TestNetns pod = node.Pod("pod");
-
-        ProcessResult add = node.Libcni("add", "podnet", pod.Path, cniPath);
-        Assert.True(add.ExitCode == 0, add.ToString());
+        using Node node = Start("libcni2us", plugins, out TestNetns pod, out string cniPath);
+        Succeeds(node.Libcni("add", "podnet", pod.Path, cniPath));
         string entry = "podnet-" + Node.ContainerId(pod.Path) + "-eth0";
         Assert.Equal([entry], node.CacheEntries());
         Assert.Single(node.Leases("podnet"));
 
-        ProcessResult check = node.CniTool("check", "podnet", pod.Path, cniPath);
-        Assert.True(check.ExitCode == 0, check.ToString());
-        ProcessResult del = node.CniTool("del", "podnet", pod.Path, cniPath);
-        Assert.True(del.ExitCode == 0, del.ToString());
-
-        Assert.Empty(node.NodeVeths());
-        Assert.Empty(node.Leases("podnet"));
-        Assert.Empty(node.CacheEntries());
+        Succeeds(node.CniTool("check", "podnet", pod.Path, cniPath));
+        Succeeds(node.CniTool("del", "podnet", pod.Path, cniPath));
+        AssertNothingLeft(node);
     }
 
     [Theory]
@@ -44,23 +33,41 @@ public sealed class CacheInterchangeTests
     [InlineData(Plugins.Ours)]
     public void A_pod_added_by_our_cnitool_is_deleted_by_libcni(Plugins plugins)
     {
-        Requires.Root();
-        string cniPath = Node.PluginPath(plugins);
-        using var node = new Node("us2libcni");
-        node.WriteNetworks("podnet", "1.0.0", Subnet);
-        TestNetns pod = node.Pod("pod");
-
-        ProcessResult add = node.CniTool("add", "podnet", pod.Path, cniPath, env: new Dictionary<string, string?> { ["CNI_ARGS"] = "IgnoreUnknown=1;K8S_POD_NAME=web" });
-        Assert.True(add.ExitCode == 0, add.ToString());
+        using Node node = Start("us2libcni", plugins, out TestNetns pod, out string cniPath);
+        Succeeds(node.CniTool("add", "podnet", pod.Path, cniPath, env: new Dictionary<string, string?> { ["CNI_ARGS"] = "IgnoreUnknown=1;K8S_POD_NAME=web" }));
         string entry = Path.Combine(node.CacheDir, "results", "podnet-" + Node.ContainerId(pod.Path) + "-eth0");
         Assert.Equal([Path.GetFileName(entry)], node.CacheEntries());
         AssertLibcniShape(entry, node, pod);
 
-        ProcessResult check = node.Libcni("check", "podnet", pod.Path, cniPath);
-        Assert.True(check.ExitCode == 0, check.ToString());
-        ProcessResult del = node.Libcni("del", "podnet", pod.Path, cniPath);
-        Assert.True(del.ExitCode == 0, del.ToString());
+        Succeeds(node.Libcni("check", "podnet", pod.Path, cniPath));
+        Succeeds(node.Libcni("del", "podnet", pod.Path, cniPath));
+        AssertNothingLeft(node);
+    }
 
+    /// <summary>A node (root only) with the network podnet (1.0.0, <see cref="Subnet"/>) written, a pod in it, and the plugin directory to run.</summary>
+    private static Node Start(string tag, Plugins plugins, out TestNetns pod, out string cniPath)
+    {
+        Requires.Root();
+        cniPath = Node.PluginPath(plugins);
+        var node = new Node(tag);
+        try
+        {
+            node.WriteNetworks("podnet", "1.0.0", Subnet);
+            pod = node.Pod("pod");
+            return node;
+        }
+        catch
+        {
+            node.Dispose();
+            throw;
+        }
+    }
+
+    private static void Succeeds(ProcessResult run) => Assert.True(run.ExitCode == 0, run.ToString());
+
+    /// <summary>After DEL: no veth, no lease, no cache file.</summary>
+    private static void AssertNothingLeft(Node node)
+    {
         Assert.Empty(node.NodeVeths());
         Assert.Empty(node.Leases("podnet"));
         Assert.Empty(node.CacheEntries());

@@ -146,12 +146,7 @@ public class ChainTests
     public async Task Check_passes_the_cached_result_to_every_plugin_in_order()
     {
         using var p = new ScriptPlugins("check");
-        p.Add("a", add: "res 10.1.0.1/24");
-        p.Add("b", add: "res 10.2.0.2/24");
-        CniRuntime rt = p.Runtime();
-        CniNetwork net = ScriptPlugins.List("1.0.0", "a", "b");
-        await rt.AddNetworkListAsync(net, ScriptPlugins.Pod(), TestContext.Current.CancellationToken);
-        p.ClearCalls();
+        (CniRuntime rt, CniNetwork net) = await AddTwoPlugins(p);
         await rt.CheckNetworkListAsync(net, ScriptPlugins.Pod(), TestContext.Current.CancellationToken);
         Assert.Equal(["a CHECK ctr1", "b CHECK ctr1"], p.Calls());
         Assert.Equal("10.2.0.2/24", (string?)Json(p.Stdin("a", "CHECK"))["prevResult"]!["ips"]![0]!["address"]);
@@ -212,14 +207,9 @@ public class ChainTests
     public async Task Delete_runs_in_reverse_order_with_the_cached_result_and_removes_the_entry()
     {
         using var p = new ScriptPlugins("del");
-        p.Add("a", add: "res 10.1.0.1/24");
-        p.Add("b", add: "res 10.2.0.2/24");
-        CniRuntime rt = p.Runtime();
-        CniNetwork net = ScriptPlugins.List("1.0.0", "a", "b");
-        await rt.AddNetworkListAsync(net, ScriptPlugins.Pod(), TestContext.Current.CancellationToken);
+        (CniRuntime rt, CniNetwork net) = await AddTwoPlugins(p);
         string entry = rt.Cache.GetPath("testnet", "ctr1", "eth0");
         Assert.True(File.Exists(entry));
-        p.ClearCalls();
         await rt.DeleteNetworkListAsync(net, ScriptPlugins.Pod(), TestContext.Current.CancellationToken);
         Assert.Equal(["b DEL ctr1", "a DEL ctr1"], p.Calls());
         Assert.Equal("10.2.0.2/24", (string?)Json(p.Stdin("a", "DEL"))["prevResult"]!["ips"]![0]!["address"]);
@@ -302,5 +292,17 @@ public class ChainTests
         CniException e3 = await Assert.ThrowsAsync<CniException>(() => rt.AddNetworkListAsync(net, new AttachmentParameters { ContainerId = "ok", IfName = "eth0" }, TestContext.Current.CancellationToken));
         Assert.Contains("CNI_NETNS", e3.Message, StringComparison.Ordinal);
         Assert.Empty(p.Calls());
+    }
+
+    /// <summary>Plugins a (10.1.0.1/24) and b (10.2.0.2/24) in a 1.0.0 list, added for the default pod; the calls of that ADD are forgotten.</summary>
+    private static async Task<(CniRuntime Runtime, CniNetwork Net)> AddTwoPlugins(ScriptPlugins p)
+    {
+        p.Add("a", add: "res 10.1.0.1/24");
+        p.Add("b", add: "res 10.2.0.2/24");
+        CniRuntime rt = p.Runtime();
+        CniNetwork net = ScriptPlugins.List("1.0.0", "a", "b");
+        await rt.AddNetworkListAsync(net, ScriptPlugins.Pod(), TestContext.Current.CancellationToken);
+        p.ClearCalls();
+        return (rt, net);
     }
 }

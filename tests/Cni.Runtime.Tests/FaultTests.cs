@@ -7,6 +7,8 @@ namespace Cni.Runtime.Tests;
 /// <summary>Plugins that hang, crash, print garbage, are missing or fail: the errors name them, and nothing is left half done.</summary>
 public class FaultTests
 {
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
     [Fact]
     public async Task A_plugin_that_hangs_is_killed_at_the_timeout_and_the_error_says_so()
     {
@@ -15,7 +17,7 @@ public class FaultTests
         p.Add("hang", add: $"echo $$ > {p.LogDir}/hang.pid; exec sleep 600");
         CniRuntime rt = p.Runtime(timeout: TimeSpan.FromSeconds(1));
         var clock = Stopwatch.StartNew();
-        CniPluginException e = await Assert.ThrowsAsync<CniPluginException>(() => rt.AddNetworkListAsync(ScriptPlugins.List("1.0.0", "a", "hang"), ScriptPlugins.Pod(), TestContext.Current.CancellationToken));
+        CniPluginException e = await Assert.ThrowsAsync<CniPluginException>(() => rt.AddNetworkListAsync(ScriptPlugins.List("1.0.0", "a", "hang"), ScriptPlugins.Pod(), Ct));
         clock.Stop();
         int pid = int.Parse(File.ReadAllText(Path.Combine(p.LogDir, "hang.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
         try
@@ -46,7 +48,7 @@ public class FaultTests
         using var p = new ScriptPlugins("cancel");
         p.Add("hang", add: $"echo $$ > {p.LogDir}/hang.pid; exec sleep 600");
         CniRuntime rt = p.Runtime(timeout: TimeSpan.FromMinutes(5));
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         cts.CancelAfter(TimeSpan.FromSeconds(1));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => rt.AddNetworkListAsync(ScriptPlugins.List("1.0.0", "hang"), ScriptPlugins.Pod(), cts.Token));
         int pid = int.Parse(File.ReadAllText(Path.Combine(p.LogDir, "hang.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
@@ -57,55 +59,34 @@ public class FaultTests
     [Fact]
     public async Task A_plugin_that_crashes_gives_an_error_naming_it_and_the_signal()
     {
-        using var p = new ScriptPlugins("crash");
-        p.Add("crash", add: "kill -SEGV $$");
-        CniPluginException e = await Assert.ThrowsAsync<CniPluginException>(() => p.Runtime().AddNetworkListAsync(ScriptPlugins.List("1.0.0", "crash"), ScriptPlugins.Pod(), TestContext.Current.CancellationToken));
-        Assert.Equal("crash", e.PluginType);
+        CniPluginException e = await AddOneFailingPlugin("crash", "kill -SEGV $$", "plugin type=\"crash\" name=\"testnet\" failed (ADD)", "signal 11");
         Assert.Equal(CniErrorCode.Internal, e.Code);
-        Assert.Contains("plugin type=\"crash\" name=\"testnet\" failed (ADD)", e.Message, StringComparison.Ordinal);
-        Assert.Contains("signal 11", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_plugin_that_prints_garbage_on_success_gives_an_error_naming_it()
     {
-        using var p = new ScriptPlugins("garbage");
-        p.Add("garbage", add: "echo 'this is not a result'");
-        CniPluginException e = await Assert.ThrowsAsync<CniPluginException>(() => p.Runtime().AddNetworkListAsync(ScriptPlugins.List("1.0.0", "garbage"), ScriptPlugins.Pod(), TestContext.Current.CancellationToken));
-        Assert.Equal("garbage", e.PluginType);
-        Assert.Contains("plugin type=\"garbage\"", e.Message, StringComparison.Ordinal);
-        Assert.Contains("not a result", e.Message, StringComparison.Ordinal);
+        CniPluginException e = await AddOneFailingPlugin("garbage", "echo 'this is not a result'", "plugin type=\"garbage\"", "not a result");
         Assert.Contains("this is not a result", e.Details, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_plugin_that_prints_garbage_on_failure_gives_an_error_naming_it()
     {
-        using var p = new ScriptPlugins("garbage2");
-        p.Add("garbage", add: "echo 'panic: oops'; echo 'goroutine 1' >&2; exit 2");
-        CniPluginException e = await Assert.ThrowsAsync<CniPluginException>(() => p.Runtime().AddNetworkListAsync(ScriptPlugins.List("1.0.0", "garbage"), ScriptPlugins.Pod(), TestContext.Current.CancellationToken));
-        Assert.Equal("garbage", e.PluginType);
-        Assert.Contains("exit code 2", e.Message, StringComparison.Ordinal);
-        Assert.Contains("panic: oops", e.Message, StringComparison.Ordinal);
+        CniPluginException e = await AddOneFailingPlugin("garbage", "echo 'panic: oops'; echo 'goroutine 1' >&2; exit 2", "exit code 2", "panic: oops");
         Assert.Contains("goroutine 1", e.Details, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_plugin_that_succeeds_without_a_result_gives_an_error_naming_it()
     {
-        using var p = new ScriptPlugins("silent");
-        p.Add("silent", add: "true");
-        CniPluginException e = await Assert.ThrowsAsync<CniPluginException>(() => p.Runtime().AddNetworkListAsync(ScriptPlugins.List("1.0.0", "silent"), ScriptPlugins.Pod(), TestContext.Current.CancellationToken));
-        Assert.Equal("silent", e.PluginType);
-        Assert.Contains("no result", e.Message, StringComparison.Ordinal);
+        await AddOneFailingPlugin("silent", "true", "no result");
     }
 
     [Fact]
     public async Task A_plugin_error_object_keeps_its_code_message_and_details()
     {
-        using var p = new ScriptPlugins("errobj");
-        p.Add("a", add: """printf '{"code":7,"msg":"invalid key \\"mtu\\"","details":"mtu must be a number"}'; exit 1""");
-        CniPluginException e = await Assert.ThrowsAsync<CniPluginException>(() => p.Runtime().AddNetworkListAsync(ScriptPlugins.List("1.0.0", "a"), ScriptPlugins.Pod(), TestContext.Current.CancellationToken));
+        CniPluginException e = await AddOneFailingPlugin("a", """printf '{"code":7,"msg":"invalid key \\"mtu\\"","details":"mtu must be a number"}'; exit 1""");
         Assert.Equal(CniErrorCode.InvalidNetworkConfig, e.Code);
         Assert.Equal("invalid key \"mtu\"", e.Error.Message);
         Assert.Equal("mtu must be a number", e.Details);
@@ -118,7 +99,7 @@ public class FaultTests
         using var p = new ScriptPlugins("missing");
         p.Add("a");
         p.Add("b");
-        CniPluginException e = await Assert.ThrowsAsync<CniPluginException>(() => p.Runtime().AddNetworkListAsync(ScriptPlugins.List("1.0.0", "a", "b", "nosuch"), ScriptPlugins.Pod(), TestContext.Current.CancellationToken));
+        CniPluginException e = await AddFails(p, "a", "b", "nosuch");
         Assert.Equal("nosuch", e.PluginType);
         Assert.Contains("failed to find plugin \"nosuch\"", e.Message, StringComparison.Ordinal);
         Assert.Empty(p.Calls());
@@ -131,7 +112,7 @@ public class FaultTests
         using var p = new ScriptPlugins("oldver");
         p.Add("a");
         p.Add("old", versions: "\"0.3.0\",\"0.3.1\"");
-        CniPluginException e = await Assert.ThrowsAsync<CniPluginException>(() => p.Runtime().AddNetworkListAsync(ScriptPlugins.List("1.0.0", "a", "old"), ScriptPlugins.Pod(), TestContext.Current.CancellationToken));
+        CniPluginException e = await AddFails(p, "a", "old");
         Assert.Equal(CniErrorCode.IncompatibleVersion, e.Code);
         Assert.Equal("old", e.PluginType);
         Assert.Contains("does not support config version \"1.0.0\"", e.Message, StringComparison.Ordinal);
@@ -146,7 +127,7 @@ public class FaultTests
         p.Add("a");
         CniNetwork net = ScriptPlugins.List("1.0.0", "a");
         net.Config.Plugins![0]["type"] = "../bin/a";
-        CniPluginException e = await Assert.ThrowsAsync<CniPluginException>(() => p.Runtime().AddNetworkListAsync(net, ScriptPlugins.Pod(), TestContext.Current.CancellationToken));
+        CniPluginException e = await Assert.ThrowsAsync<CniPluginException>(() => p.Runtime().AddNetworkListAsync(net, ScriptPlugins.Pod(), Ct));
         Assert.Equal(CniErrorCode.InvalidNetworkConfig, e.Code);
         Assert.Empty(p.Calls());
     }
@@ -159,7 +140,7 @@ public class FaultTests
         p.Add("b");
         p.Add("c", add: """printf '{"code":999,"msg":"refused"}'; exit 1""");
         CniRuntime rt = p.Runtime();
-        await Assert.ThrowsAsync<CniPluginException>(() => rt.AddNetworkListAsync(ScriptPlugins.List("1.0.0", "a", "b", "c"), ScriptPlugins.Pod(), TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<CniPluginException>(() => rt.AddNetworkListAsync(ScriptPlugins.List("1.0.0", "a", "b", "c"), ScriptPlugins.Pod(), Ct));
         Assert.Equal(["a ADD ctr1", "b ADD ctr1", "c ADD ctr1", "c DEL ctr1", "b DEL ctr1", "a DEL ctr1"], p.Calls());
         Assert.Null(rt.Cache.Read("testnet", "ctr1", "eth0"));
     }
@@ -170,7 +151,7 @@ public class FaultTests
         using var p = new ScriptPlugins("norollback");
         p.Add("a");
         p.Add("c", add: "exit 1");
-        await Assert.ThrowsAsync<CniPluginException>(() => p.Runtime(rollBack: false).AddNetworkListAsync(ScriptPlugins.List("1.0.0", "a", "c"), ScriptPlugins.Pod(), TestContext.Current.CancellationToken));
+        await Assert.ThrowsAsync<CniPluginException>(() => p.Runtime(rollBack: false).AddNetworkListAsync(ScriptPlugins.List("1.0.0", "a", "c"), ScriptPlugins.Pod(), Ct));
         Assert.Equal(["a ADD ctr1", "c ADD ctr1"], p.Calls());
     }
 
@@ -181,7 +162,7 @@ public class FaultTests
         p.Add("a");
         p.Add("b");
         p.Add("c");
-        await p.Runtime().DeleteNetworkListAsync(ScriptPlugins.List("1.0.0", "a", "b", "c"), ScriptPlugins.Pod(), TestContext.Current.CancellationToken);
+        await p.Runtime().DeleteNetworkListAsync(ScriptPlugins.List("1.0.0", "a", "b", "c"), ScriptPlugins.Pod(), Ct);
         Assert.Equal(["c DEL ctr1", "b DEL ctr1", "a DEL ctr1"], p.Calls());
         Assert.Null(JsonNode.Parse(p.Stdin("a", "DEL"))!["prevResult"]);
     }
@@ -201,7 +182,7 @@ public class FaultTests
         Directory.CreateDirectory(Path.GetDirectoryName(entry)!);
         File.WriteAllText(entry, content);
         Assert.ThrowsAny<CniException>(() => rt.Cache.Read("testnet", "ctr1", "eth0"));
-        await rt.DeleteNetworkListAsync(ScriptPlugins.List("1.0.0", "a", "b"), ScriptPlugins.Pod(), TestContext.Current.CancellationToken);
+        await rt.DeleteNetworkListAsync(ScriptPlugins.List("1.0.0", "a", "b"), ScriptPlugins.Pod(), Ct);
         Assert.Equal(["b DEL ctr1", "a DEL ctr1"], p.Calls());
         Assert.False(File.Exists(entry));
     }
@@ -215,9 +196,9 @@ public class FaultTests
         p.Add("c");
         CniRuntime rt = p.Runtime();
         CniNetwork net = ScriptPlugins.List("1.0.0", "a", "b", "c");
-        await rt.AddNetworkListAsync(net, ScriptPlugins.Pod(), TestContext.Current.CancellationToken);
+        await rt.AddNetworkListAsync(net, ScriptPlugins.Pod(), Ct);
         p.ClearCalls();
-        CniPluginException e = await Assert.ThrowsAsync<CniPluginException>(() => rt.DeleteNetworkListAsync(net, ScriptPlugins.Pod(), TestContext.Current.CancellationToken));
+        CniPluginException e = await Assert.ThrowsAsync<CniPluginException>(() => rt.DeleteNetworkListAsync(net, ScriptPlugins.Pod(), Ct));
         Assert.Equal("b", e.PluginType);
         Assert.Equal(CniErrorCode.TryAgainLater, e.Code);
         Assert.Equal(["c DEL ctr1", "b DEL ctr1"], p.Calls());
@@ -233,9 +214,9 @@ public class FaultTests
         p.Add("c", del: """printf '{"code":102,"msg":"c is stuck"}'; exit 1""");
         CniRuntime rt = p.Runtime(continueDelete: true);
         CniNetwork net = ScriptPlugins.List("1.0.0", "a", "b", "c");
-        await rt.AddNetworkListAsync(net, ScriptPlugins.Pod(), TestContext.Current.CancellationToken);
+        await rt.AddNetworkListAsync(net, ScriptPlugins.Pod(), Ct);
         p.ClearCalls();
-        CniException e = await Assert.ThrowsAsync<CniException>(() => rt.DeleteNetworkListAsync(net, ScriptPlugins.Pod(), TestContext.Current.CancellationToken));
+        CniException e = await Assert.ThrowsAsync<CniException>(() => rt.DeleteNetworkListAsync(net, ScriptPlugins.Pod(), Ct));
         Assert.Equal(["c DEL ctr1", "b DEL ctr1", "a DEL ctr1"], p.Calls());
         Assert.Contains("c is stuck", e.Message, StringComparison.Ordinal);
         Assert.Contains("a is stuck", e.Message, StringComparison.Ordinal);
@@ -250,8 +231,30 @@ public class FaultTests
         using var p = new ScriptPlugins("delmissing");
         p.Add("a");
         p.Add("c");
-        CniException e = await Assert.ThrowsAsync<CniPluginException>(() => p.Runtime(continueDelete: true).DeleteNetworkListAsync(ScriptPlugins.List("1.0.0", "a", "gone", "c"), ScriptPlugins.Pod(), TestContext.Current.CancellationToken));
+        CniException e = await Assert.ThrowsAsync<CniPluginException>(() => p.Runtime(continueDelete: true).DeleteNetworkListAsync(ScriptPlugins.List("1.0.0", "a", "gone", "c"), ScriptPlugins.Pod(), Ct));
         Assert.Contains("gone", e.Message, StringComparison.Ordinal);
         Assert.Equal(["c DEL ctr1", "a DEL ctr1"], p.Calls());
+    }
+
+    /// <summary>ADD of a 1.0.0 list of <paramref name="types"/> with a default runtime over <paramref name="p"/>: the plugin error it must fail with.</summary>
+    private static Task<CniPluginException> AddFails(ScriptPlugins p, params string[] types) =>
+        Assert.ThrowsAsync<CniPluginException>(() => p.Runtime().AddNetworkListAsync(ScriptPlugins.List("1.0.0", types), ScriptPlugins.Pod(), Ct));
+
+    /// <summary>
+    /// One plugin, <paramref name="type"/>, whose ADD runs <paramref name="add"/>: the error adding it gives, which must
+    /// name it and hold each of <paramref name="inMessage"/> in its message.
+    /// </summary>
+    private static async Task<CniPluginException> AddOneFailingPlugin(string type, string add, params string[] inMessage)
+    {
+        using var p = new ScriptPlugins(type);
+        p.Add(type, add: add);
+        CniPluginException e = await AddFails(p, type);
+        Assert.Equal(type, e.PluginType);
+        foreach (string text in inMessage)
+        {
+            Assert.Contains(text, e.Message, StringComparison.Ordinal);
+        }
+
+        return e;
     }
 }

@@ -26,13 +26,8 @@ public class RealPluginTests
         TestNetns pod1 = node.Pod("a");
         TestNetns pod2 = node.Pod("b");
 
-        CniResult r1 = await rt.AddNetworkListAsync(net, RuntimeNode.Attach(pod1, "ctr-a"), Ct);
-        CniResult r2 = await rt.AddNetworkListAsync(net, RuntimeNode.Attach(pod2, "ctr-b"), Ct);
-        Assert.Equal(CniVersion.Parse(version), r1.CniVersion);
-        Assert.Equal([r1.Ips.Single().Address.ToString()], RuntimeNode.PodAddresses(pod1));
-        Assert.Equal([r2.Ips.Single().Address.ToString()], RuntimeNode.PodAddresses(pod2));
+        await AddTwoPodsThatReachEachOther(rt, net, pod1, pod2, CniVersion.Parse(version));
         Assert.Contains("mtu 1400", pod1.Ip("link", "show", "eth0"), StringComparison.Ordinal);
-        pod1.Exec("ping", "-c", "1", "-W", "5", r2.Ips.Single().Address.Address.ToString());
         Assert.Equal(2, node.Leases("gonet").Length);
 
         if (CniVersion.Parse(version) >= CniVersion.V0_4_0)
@@ -41,12 +36,7 @@ public class RealPluginTests
             await rt.CheckNetworkListAsync(net, RuntimeNode.Attach(pod2, "ctr-b"), Ct);
         }
 
-        await rt.DeleteNetworkListAsync(net, RuntimeNode.Attach(pod1, "ctr-a"), Ct);
-        await rt.DeleteNetworkListAsync(net, RuntimeNode.Attach(pod2, "ctr-b"), Ct);
-        await rt.DeleteNetworkListAsync(net, RuntimeNode.Attach(pod2, "ctr-b"), Ct);
-        Assert.Empty(node.Leases("gonet"));
-        Assert.Empty(node.NodeVeths());
-        Assert.Empty(rt.Cache.List());
+        await DeleteTwoPodsAndAssertNothingLeft(node, rt, net, pod1, pod2);
     }
 
     [Fact]
@@ -100,11 +90,7 @@ public class RealPluginTests
         TestNetns pod2 = node.Pod("b");
 
         await rt.GetStatusAsync(net, Ct);
-        CniResult r1 = await rt.AddNetworkListAsync(net, RuntimeNode.Attach(pod1, "ctr-a"), Ct);
-        CniResult r2 = await rt.AddNetworkListAsync(net, RuntimeNode.Attach(pod2, "ctr-b"), Ct);
-        Assert.Equal(CniVersion.V1_1_0, r1.CniVersion);
-        Assert.Equal([r1.Ips.Single().Address.ToString()], RuntimeNode.PodAddresses(pod1));
-        pod1.Exec("ping", "-c", "1", "-W", "5", r2.Ips.Single().Address.Address.ToString());
+        (CniResult r1, CniResult r2) = await AddTwoPodsThatReachEachOther(rt, net, pod1, pod2, CniVersion.V1_1_0);
         await rt.CheckNetworkListAsync(net, RuntimeNode.Attach(pod1, "ctr-a"), Ct);
 
         // The runtime forgets pod2 (its cache entry goes): GC with the cache as the valid set releases pod2's lease only.
@@ -114,11 +100,7 @@ public class RealPluginTests
         await rt.GarbageCollectAsync(net, null, Ct);
         Assert.Equal([r1.Ips.Single().Address.Address.ToString()], node.Leases("ournet"));
 
-        await rt.DeleteNetworkListAsync(net, RuntimeNode.Attach(pod1, "ctr-a"), Ct);
-        await rt.DeleteNetworkListAsync(net, RuntimeNode.Attach(pod2, "ctr-b"), Ct);
-        Assert.Empty(node.Leases("ournet"));
-        Assert.Empty(node.NodeVeths());
-        Assert.Empty(rt.Cache.List());
+        await DeleteTwoPodsAndAssertNothingLeft(node, rt, net, pod1, pod2);
     }
 
     [Fact]
@@ -188,6 +170,30 @@ public class RealPluginTests
         Assert.Equal(50, node.Leases("fiftynet").Length);
         await Task.WhenAll(pods.Select((pod, i) => rt.DeleteNetworkListAsync(net, RuntimeNode.Attach(pod, $"ctr-{i}"), Ct)));
         Assert.Empty(node.Leases("fiftynet"));
+        Assert.Empty(node.NodeVeths());
+        Assert.Empty(rt.Cache.List());
+    }
+
+    /// <summary>Adds <paramref name="pod1"/> as ctr-a and <paramref name="pod2"/> as ctr-b: results in <paramref name="version"/>, each pod holds its address, and pod1 reaches pod2.</summary>
+    private static async Task<(CniResult A, CniResult B)> AddTwoPodsThatReachEachOther(CniRuntime rt, CniNetwork net, TestNetns pod1, TestNetns pod2, CniVersion version)
+    {
+        CniResult r1 = await rt.AddNetworkListAsync(net, RuntimeNode.Attach(pod1, "ctr-a"), Ct);
+        CniResult r2 = await rt.AddNetworkListAsync(net, RuntimeNode.Attach(pod2, "ctr-b"), Ct);
+        Assert.Equal(version, r1.CniVersion);
+        Assert.Equal(version, r2.CniVersion);
+        Assert.Equal([r1.Ips.Single().Address.ToString()], RuntimeNode.PodAddresses(pod1));
+        Assert.Equal([r2.Ips.Single().Address.ToString()], RuntimeNode.PodAddresses(pod2));
+        pod1.Exec("ping", "-c", "1", "-W", "5", r2.Ips.Single().Address.Address.ToString());
+        return (r1, r2);
+    }
+
+    /// <summary>Deletes ctr-a and ctr-b, and ctr-b once more (DEL is idempotent); then the network leaves no lease, no veth and no cache entry.</summary>
+    private static async Task DeleteTwoPodsAndAssertNothingLeft(RuntimeNode node, CniRuntime rt, CniNetwork net, TestNetns pod1, TestNetns pod2)
+    {
+        await rt.DeleteNetworkListAsync(net, RuntimeNode.Attach(pod1, "ctr-a"), Ct);
+        await rt.DeleteNetworkListAsync(net, RuntimeNode.Attach(pod2, "ctr-b"), Ct);
+        await rt.DeleteNetworkListAsync(net, RuntimeNode.Attach(pod2, "ctr-b"), Ct);
+        Assert.Empty(node.Leases(net.Name));
         Assert.Empty(node.NodeVeths());
         Assert.Empty(rt.Cache.List());
     }

@@ -36,29 +36,17 @@ public sealed class NftablesSocket : IDisposable
 
     private const int ReceiveBufferSize = 64 * 1024;
 
-    private readonly Lock _lock = new();
-    private int _fd;
-    private uint _sequence;
-    private byte[] _receiveBuffer = new byte[ReceiveBufferSize];
+    private readonly NetlinkChannel _channel;
 
-    private NftablesSocket(int fd, uint portId)
-    {
-        _fd = fd;
-        PortId = portId;
-        _sequence = (uint)Environment.TickCount;
-    }
+    private NftablesSocket(NetlinkChannel channel) => _channel = channel;
 
     /// <summary>The port id the kernel gave this socket.</summary>
-    public uint PortId { get; }
+    public uint PortId => _channel.PortId;
 
     /// <summary>Opens a socket in the calling thread's network namespace.</summary>
     /// <returns>The socket.</returns>
     /// <exception cref="NetlinkException">A system call failed.</exception>
-    public static NftablesSocket Open()
-    {
-        int fd = Interop.OpenConfiguredNetlinkSocket(Interop.NETLINK_NETFILTER, "NETLINK_NETFILTER", RtnlSocket.ReceiveTimeout, out uint portId);
-        return new NftablesSocket(fd, portId);
-    }
+    public static NftablesSocket Open() => new(NetlinkChannel.Open(Interop.NETLINK_NETFILTER, "NETLINK_NETFILTER", ReceiveBufferSize));
 
     /// <summary>Opens a socket inside <paramref name="networkNamespace"/>; it stays there and can be used from any thread.</summary>
     /// <param name="networkNamespace">The namespace.</param>
@@ -74,7 +62,7 @@ public sealed class NftablesSocket : IDisposable
     /// <returns>The transaction; dispose it to return its buffer.</returns>
     public NftTransaction Begin()
     {
-        ObjectDisposedException.ThrowIf(_fd < 0, this);
+        _channel.ThrowIfDisposed(this);
         return new NftTransaction(this);
     }
 
@@ -142,22 +130,12 @@ public sealed class NftablesSocket : IDisposable
     }
 
     /// <summary>Closes the socket.</summary>
-    public void Dispose()
-    {
-        lock (_lock)
-        {
-            if (_fd >= 0)
-            {
-                Interop.Close(_fd);
-                _fd = -1;
-            }
-        }
-    }
+    public void Dispose() => _channel.Dispose();
 
-    internal uint NextSequence() => Interlocked.Increment(ref _sequence);
+    internal uint NextSequence() => _channel.NextSequence();
 
     /// <summary>Reserves <paramref name="count"/> consecutive sequence numbers and returns the first.</summary>
-    internal uint ReserveSequences(int count) => Interlocked.Add(ref _sequence, (uint)count) - (uint)count + 1;
+    internal uint ReserveSequences(int count) => _channel.ReserveSequences(count);
 
     /// <summary>
     /// Sends a whole batch (BEGIN, the operations, the last with <c>NLM_F_ACK</c>, END) and reads the kernel's
@@ -176,10 +154,10 @@ public sealed class NftablesSocket : IDisposable
         int operations = errors.Length;
         uint lastSequence = beginSequence + (uint)operations;
         uint endSequence = lastSequence + 1;
-        lock (_lock)
+        lock (_channel.Lock)
         {
-            ObjectDisposedException.ThrowIf(_fd < 0, this);
-            long sent = Interop.SendToKernel(_fd, batch, out int errno);
+            _channel.ThrowIfDisposed(this);
+            long sent = _channel.Send(batch, out int errno);
             if (sent < 0)
             {
                 throw NetlinkException.FromErrno(errno, "sendto(NETLINK_NETFILTER batch)");
@@ -187,10 +165,9 @@ public sealed class NftablesSocket : IDisposable
 
             while (true)
             {
-                int received = ReceiveDatagram(dontWait: false);
-                foreach (NetlinkMessage message in new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received)))
+                foreach (NetlinkMessage message in new NetlinkMessageReader(ReceiveDatagram(dontWait: false)))
                 {
-                    if (!message.IsError || (message.PortId != 0 && message.PortId != PortId))
+                    if (!message.IsError || !_channel.IsOurs(message))
                     {
                         continue;
                     }
@@ -206,8 +183,8 @@ public sealed class NftablesSocket : IDisposable
 
                         // The batch as a whole failed (EPERM, a commit error, ENOMEM queueing errors). Whatever else the
                         // kernel answered is queued already: read it off so that nothing stays behind.
-                        batchMessage = ErrorText(message);
-                        while (ReceiveDatagram(dontWait: true) > 0)
+                        batchMessage = message.GetErrorMessage();
+                        while (!ReceiveDatagram(dontWait: true).IsEmpty)
                         {
                         }
 
@@ -223,7 +200,7 @@ public sealed class NftablesSocket : IDisposable
                     errors[(int)index] = code;
                     if (code != 0)
                     {
-                        messages[(int)index] = ErrorText(message);
+                        messages[(int)index] = message.GetErrorMessage();
                     }
 
                     if (sequence == lastSequence)
@@ -241,20 +218,19 @@ public sealed class NftablesSocket : IDisposable
     {
         ushort type = NftMessageTypes.ToNetlinkType(replyType);
         uint sequence = BinaryPrimitives.ReadUInt32LittleEndian(request[8..]);
-        lock (_lock)
+        lock (_channel.Lock)
         {
-            ObjectDisposedException.ThrowIf(_fd < 0, this);
-            if (Interop.SendToKernel(_fd, request, out int errno) < 0)
+            _channel.ThrowIfDisposed(this);
+            if (_channel.Send(request, out int errno) < 0)
             {
                 throw NetlinkException.FromErrno(errno, "sendto(NETLINK_NETFILTER get)");
             }
 
             while (true)
             {
-                int received = ReceiveDatagram(dontWait: false);
-                foreach (NetlinkMessage message in new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received)))
+                foreach (NetlinkMessage message in new NetlinkMessageReader(ReceiveDatagram(dontWait: false)))
                 {
-                    if (message.Sequence != sequence || (message.PortId != 0 && message.PortId != PortId))
+                    if (message.Sequence != sequence || !_channel.IsOurs(message))
                     {
                         continue;
                     }
@@ -267,7 +243,7 @@ public sealed class NftablesSocket : IDisposable
                             return null;
                         }
 
-                        throw Failure(what, code, RequestTypeOf(request), ErrorText(message));
+                        throw Failure(what, code, RequestTypeOf(request), message.GetErrorMessage());
                     }
 
                     if (message.Type == type)
@@ -289,10 +265,10 @@ public sealed class NftablesSocket : IDisposable
             BinaryPrimitives.WriteUInt32LittleEndian(copy.AsSpan(8), sequence);
             var items = new List<T>();
             bool interrupted = false;
-            lock (_lock)
+            lock (_channel.Lock)
             {
-                ObjectDisposedException.ThrowIf(_fd < 0, this);
-                if (Interop.SendToKernel(_fd, copy, out int errno) < 0)
+                _channel.ThrowIfDisposed(this);
+                if (_channel.Send(copy, out int errno) < 0)
                 {
                     throw NetlinkException.FromErrno(errno, "sendto(NETLINK_NETFILTER dump)");
                 }
@@ -300,10 +276,9 @@ public sealed class NftablesSocket : IDisposable
                 bool done = false;
                 while (!done)
                 {
-                    int received = ReceiveDatagram(dontWait: false);
-                    foreach (NetlinkMessage message in new NetlinkMessageReader(_receiveBuffer.AsSpan(0, received)))
+                    foreach (NetlinkMessage message in new NetlinkMessageReader(ReceiveDatagram(dontWait: false)))
                     {
-                        if (message.Sequence != sequence || (message.PortId != 0 && message.PortId != PortId))
+                        if (message.Sequence != sequence || !_channel.IsOurs(message))
                         {
                             continue;
                         }
@@ -318,7 +293,7 @@ public sealed class NftablesSocket : IDisposable
                             int code = message.Payload.Length >= 4 ? -message.GetErrorCode() : 0;
                             if (code != 0)
                             {
-                                throw Failure(what, code, RequestTypeOf(request), ErrorText(message));
+                                throw Failure(what, code, RequestTypeOf(request), message.GetErrorMessage());
                             }
 
                             done = true;
@@ -355,57 +330,19 @@ public sealed class NftablesSocket : IDisposable
     // The nlmsg_type of a request this socket wrote (host byte order, after the 4-byte length).
     private static ushort RequestTypeOf(ReadOnlySpan<byte> request) => MemoryMarshal.Read<ushort>(request[4..]);
 
-    private static string? ErrorText(NetlinkMessage message)
+    // One datagram; with dontWait, empty when none is queued.
+    private ReadOnlySpan<byte> ReceiveDatagram(bool dontWait)
     {
-        foreach (NetlinkAttribute attribute in message.GetErrorAttributes())
+        if (_channel.TryReceive(dontWait, out ReadOnlySpan<byte> datagram, out int errno))
         {
-            if (attribute.Is(NetlinkErrorAttribute.Message))
-            {
-                return attribute.GetString();
-            }
+            return datagram;
         }
 
-        return null;
-    }
-
-    // One datagram into the receive buffer; with dontWait, 0 when none is queued.
-    private int ReceiveDatagram(bool dontWait)
-    {
-        while (true)
+        if (dontWait && errno == LibC.EAGAIN)
         {
-            long size = Interop.Receive(_fd, default, peek: true, out int errno, dontWait);
-            if (size < 0)
-            {
-                if (errno == LibC.EINTR)
-                {
-                    continue;
-                }
-
-                if (dontWait && errno == LibC.EAGAIN)
-                {
-                    return 0;
-                }
-
-                throw NetlinkException.FromErrno(errno, errno == LibC.EAGAIN ? $"recv (no answer from nf_tables within {RtnlSocket.ReceiveTimeout.TotalSeconds:0} s)" : "recv(NETLINK_NETFILTER)");
-            }
-
-            if (size > _receiveBuffer.Length)
-            {
-                _receiveBuffer = new byte[Math.Max((int)size, _receiveBuffer.Length * 2)];
-            }
-
-            long received = Interop.Receive(_fd, _receiveBuffer, peek: false, out errno);
-            if (received < 0)
-            {
-                if (errno == LibC.EINTR)
-                {
-                    continue;
-                }
-
-                throw NetlinkException.FromErrno(errno, "recv(NETLINK_NETFILTER)");
-            }
-
-            return (int)received;
+            return default;
         }
+
+        throw NetlinkException.FromErrno(errno, errno == LibC.EAGAIN ? $"recv (no answer from nf_tables within {RtnlSocket.ReceiveTimeout.TotalSeconds:0} s)" : "recv(NETLINK_NETFILTER)");
     }
 }

@@ -137,6 +137,21 @@ public readonly ref struct NetlinkMessage
         return new NetlinkAttributeReader(offset >= payload.Length ? default : payload[offset..]);
     }
 
+    /// <summary>For <c>NLMSG_ERROR</c> and <c>NLMSG_DONE</c>: the kernel's extended-ACK text (<see cref="NetlinkErrorAttribute.Message"/>), if it sent one.</summary>
+    /// <returns>The text, or <see langword="null"/>.</returns>
+    internal string? GetErrorMessage()
+    {
+        foreach (NetlinkAttribute attribute in GetErrorAttributes())
+        {
+            if (attribute.Is(NetlinkErrorAttribute.Message))
+            {
+                return attribute.GetString();
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>For <c>NLMSG_ERROR</c>: the <c>nlmsg_type</c> of the request the error answers.</summary>
     /// <returns>The request type.</returns>
     public ushort GetErrorRequestType()
