@@ -79,6 +79,19 @@ internal static class StaleBinaries
                 }
             }
 
+            // Sources compiled in from outside the project's folder (src/Shared/DurableFile.cs, linked into two packages).
+            foreach (System.Xml.Linq.XElement compile in System.Xml.Linq.XDocument.Load(current).Descendants("Compile"))
+            {
+                if (compile.Attribute("Include")?.Value is string linked && !linked.Contains('*', StringComparison.Ordinal))
+                {
+                    string full = Path.GetFullPath(Path.Combine(dir, linked.Replace('\\', '/')));
+                    if (File.Exists(full))
+                    {
+                        yield return full;
+                    }
+                }
+            }
+
             foreach (System.Xml.Linq.XElement reference in System.Xml.Linq.XDocument.Load(current).Descendants("ProjectReference"))
             {
                 if (reference.Attribute("Include")?.Value is string include)
