@@ -21,7 +21,7 @@ public sealed class CacheInterchangeTests
         string cniPath = Node.PluginPath(plugins);
         using var node = new Node("libcni2us");
         node.WriteNetworks("podnet", "1.0.0", Subnet);
-        TestNetns pod = node.Pod("pod");
+        TestNamespace pod = node.Pod("pod");
 
         ProcessResult add = node.Libcni("add", "podnet", pod.Path, cniPath);
         Assert.True(add.ExitCode == 0, add.ToString());
@@ -48,7 +48,7 @@ public sealed class CacheInterchangeTests
         string cniPath = Node.PluginPath(plugins);
         using var node = new Node("us2libcni");
         node.WriteNetworks("podnet", "1.0.0", Subnet);
-        TestNetns pod = node.Pod("pod");
+        TestNamespace pod = node.Pod("pod");
 
         ProcessResult add = node.CniTool("add", "podnet", pod.Path, cniPath, env: new Dictionary<string, string?> { ["CNI_ARGS"] = "IgnoreUnknown=1;K8S_POD_NAME=web" });
         Assert.True(add.ExitCode == 0, add.ToString());
@@ -67,7 +67,7 @@ public sealed class CacheInterchangeTests
     }
 
     /// <summary>The entry as libcni writes it: kind, IDs, the list's bytes in base64, the arguments, the result; mode 0600.</summary>
-    private static void AssertLibcniShape(string path, Node node, TestNetns pod)
+    private static void AssertLibcniShape(string path, Node node, TestNamespace pod)
     {
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(path));
