@@ -104,17 +104,33 @@ public static class KernelState
     /// <exception cref="KernelStateException">No such route.</exception>
     public static void AssertRoute(TestNamespace ns, string destination, string? gateway = null)
     {
-        IPCidr wanted = IPCidr.Parse(destination);
-        IPAddress? via = gateway is null ? null : IPAddress.Parse(gateway);
         IReadOnlyList<Route> routes = Routes(ns);
-        bool found = routes.Any(r =>
-            (r.Destination ?? (wanted.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any)).Equals(wanted.Address)
-            && r.DestinationPrefixLength == wanted.PrefixLength
-            && (via is null || via.Equals(r.Gateway)));
-        if (!found)
+        if (!routes.Any(RouteTo(destination, gateway)))
         {
             throw new KernelStateException($"{ns.Name} has no route to {destination}{(gateway is null ? "" : " via " + gateway)}; it has [{string.Join("; ", routes)}]");
         }
+    }
+
+    /// <summary>Asserts the main table has no route to <paramref name="destination"/> (through any gateway): what a DEL must leave.</summary>
+    /// <param name="ns">The namespace.</param>
+    /// <param name="destination">The destination as <c>address/prefix</c>; <c>0.0.0.0/0</c> or <c>::/0</c> for the default route.</param>
+    /// <exception cref="KernelStateException">Such a route is there.</exception>
+    public static void AssertNoRoute(TestNamespace ns, string destination)
+    {
+        if (Routes(ns).FirstOrDefault(RouteTo(destination, gateway: null)) is Route left)
+        {
+            throw new KernelStateException($"{ns.Name} still has a route to {destination}: {left}");
+        }
+    }
+
+    private static Func<Route, bool> RouteTo(string destination, string? gateway)
+    {
+        IPCidr wanted = IPCidr.Parse(destination);
+        IPAddress? via = gateway is null ? null : IPAddress.Parse(gateway);
+        IPAddress any = wanted.Address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+        return r => (r.Destination ?? any).Equals(wanted.Address)
+            && r.DestinationPrefixLength == wanted.PrefixLength
+            && (via is null || via.Equals(r.Gateway));
     }
 
     private static Link Find(RtnlSocket rtnl, TestNamespace ns, string interfaceName)

@@ -17,7 +17,7 @@ public sealed class CacheInterchangeTests
     [InlineData(Plugins.Ours)]
     public void A_pod_added_by_libcni_is_deleted_by_our_cnitool(Plugins plugins)
     {
-        using Node node = Start("libcni2us", plugins, out TestNetns pod, out string cniPath);
+        using Node node = Start("libcni2us", plugins, out TestNamespace pod, out string cniPath);
         Succeeds(node.Libcni("add", "podnet", pod.Path, cniPath));
         string entry = "podnet-" + Node.ContainerId(pod.Path) + "-eth0";
         Assert.Equal([entry], node.CacheEntries());
@@ -33,7 +33,7 @@ public sealed class CacheInterchangeTests
     [InlineData(Plugins.Ours)]
     public void A_pod_added_by_our_cnitool_is_deleted_by_libcni(Plugins plugins)
     {
-        using Node node = Start("us2libcni", plugins, out TestNetns pod, out string cniPath);
+        using Node node = Start("us2libcni", plugins, out TestNamespace pod, out string cniPath);
         Succeeds(node.CniTool("add", "podnet", pod.Path, cniPath, env: new Dictionary<string, string?> { ["CNI_ARGS"] = "IgnoreUnknown=1;K8S_POD_NAME=web" }));
         string entry = Path.Combine(node.CacheDir, "results", "podnet-" + Node.ContainerId(pod.Path) + "-eth0");
         Assert.Equal([Path.GetFileName(entry)], node.CacheEntries());
@@ -45,7 +45,7 @@ public sealed class CacheInterchangeTests
     }
 
     /// <summary>A node (root only) with the network podnet (1.0.0, <see cref="Subnet"/>) written, a pod in it, and the plugin directory to run.</summary>
-    private static Node Start(string tag, Plugins plugins, out TestNetns pod, out string cniPath)
+    private static Node Start(string tag, Plugins plugins, out TestNamespace pod, out string cniPath)
     {
         Requires.Root();
         cniPath = Node.PluginPath(plugins);
@@ -74,7 +74,7 @@ public sealed class CacheInterchangeTests
     }
 
     /// <summary>The entry as libcni writes it: kind, IDs, the list's bytes in base64, the arguments, the result; mode 0600.</summary>
-    private static void AssertLibcniShape(string path, Node node, TestNetns pod)
+    private static void AssertLibcniShape(string path, Node node, TestNamespace pod)
     {
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
         using JsonDocument doc = JsonDocument.Parse(File.ReadAllBytes(path));

@@ -49,10 +49,10 @@ public sealed class ChainTests
         var env = new Dictionary<string, string?> { ["CAP_ARGS"] = portMappings ? PortMappings : null };
         using var node = new Node("chain");
         node.WriteNetworks("podnet", version, Subnet, more);
-        TestNetns pod1 = node.Pod("pod1"), pod2 = node.Pod("pod2");
+        TestNamespace pod1 = node.Pod("pod1"), pod2 = node.Pod("pod2");
 
         var addresses = new List<IPAddress>();
-        foreach (TestNetns pod in new[] { pod1, pod2 })
+        foreach (TestNamespace pod in new[] { pod1, pod2 })
         {
             ProcessResult lo = node.CniTool("add", "lo", pod.Path, cniPath, ifName: "lo");
             Assert.True(lo.ExitCode == 0, lo.ToString());
@@ -90,7 +90,7 @@ public sealed class ChainTests
             Assert.Contains("portmap", check.Stderr);
         }
 
-        foreach (TestNetns pod in new[] { pod1, pod2 })
+        foreach (TestNamespace pod in new[] { pod1, pod2 })
         {
             for (int i = 0; i < 2; i++)
             {
@@ -113,7 +113,7 @@ public sealed class ChainTests
         string goPath = Requires.ReferencePluginDir;
         using var node = new Node("golibcni");
         node.WriteNetworks("podnet", version, Subnet, more);
-        TestNetns pod = node.Pod("pod");
+        TestNamespace pod = node.Pod("pod");
         ProcessResult add = node.Libcni("add", "podnet", pod.Path, goPath, capArgs: capArgs);
         Assert.True(add.ExitCode == 0, "libcni ADD with the Go plugins: " + add);
         ProcessResult check = node.Libcni("check", "podnet", pod.Path, goPath, capArgs: capArgs);
@@ -131,6 +131,6 @@ public sealed class ChainTests
         return IPAddress.Parse(cidr[..cidr.IndexOf('/', StringComparison.Ordinal)]);
     }
 
-    internal static void Ping(TestNetns from, IPAddress to) =>
+    internal static void Ping(TestNamespace from, IPAddress to) =>
         from.Exec("ping", "-c", "1", "-W", "2", to.ToString());
 }

@@ -113,7 +113,7 @@ public sealed class CommandLineTests
         RepoPaths.OurPlugin("loopback");
         using var dir = new TempDir();
         WriteLoopback(dir.Path);
-        using var pod = new TestNetns("cnitoolid");
+        using var pod = TestNamespace.Create("cnitoolid");
         var env = Env(dir.Path, ("CNI_PATH", RepoPaths.PluginDir), ("CNI_IFNAME", "lo"));
 
         // Written with a doubled separator, "." and ".." and a trailing '/': the ID is that of /run/netns/<name>.

@@ -21,19 +21,19 @@ public enum Plugins
 /// </summary>
 internal sealed class Node : IDisposable
 {
-    private readonly List<TestNetns> _pods = [];
+    private readonly List<TestNamespace> _pods = [];
 
     public Node(string tag)
     {
         Tag = tag;
-        NodeNs = new TestNetns(tag + "-node");
+        NodeNs = TestNamespace.Create(tag + "-node");
         Work = Directory.CreateTempSubdirectory("cnitool-" + tag + "-").FullName;
         Directory.CreateDirectory(NetConf);
     }
 
     public string Tag { get; }
 
-    public TestNetns NodeNs { get; }
+    public TestNamespace NodeNs { get; }
 
     /// <summary>The scratch directory; removed at the end.</summary>
     public string Work { get; }
@@ -48,9 +48,9 @@ internal sealed class Node : IDisposable
     public string DataDir => Path.Combine(Work, "leases");
 
     /// <summary>Makes a pod: a namespace of its own.</summary>
-    public TestNetns Pod(string name)
+    public TestNamespace Pod(string name)
     {
-        var pod = new TestNetns(Tag + "-" + name);
+        var pod = TestNamespace.Create(Tag + "-" + name);
         _pods.Add(pod);
         return pod;
     }
@@ -145,7 +145,7 @@ internal sealed class Node : IDisposable
 
     public void Dispose()
     {
-        foreach (TestNetns pod in _pods)
+        foreach (TestNamespace pod in _pods)
         {
             pod.Dispose();
         }

@@ -16,7 +16,7 @@ public sealed class Spec110Tests
         string cniPath = Node.PluginPath(Plugins.Ours);
         using var node = new Node("v110");
         node.WriteNetworks("podnet", "1.1.0", Subnet);
-        TestNetns pod1 = node.Pod("pod1"), pod2 = node.Pod("pod2");
+        TestNamespace pod1 = node.Pod("pod1"), pod2 = node.Pod("pod2");
 
         foreach (string network in new[] { "lo", "podnet" })
         {
@@ -25,7 +25,7 @@ public sealed class Spec110Tests
         }
 
         var addresses = new List<System.Net.IPAddress>();
-        foreach (TestNetns pod in new[] { pod1, pod2 })
+        foreach (TestNamespace pod in new[] { pod1, pod2 })
         {
             Assert.Equal(0, node.CniTool("add", "lo", pod.Path, cniPath, ifName: "lo").ExitCode);
             ProcessResult add = node.CniTool("add", "podnet", pod.Path, cniPath);
@@ -54,7 +54,7 @@ public sealed class Spec110Tests
         Assert.Throws<InvalidOperationException>(() => pod2.Ip("link", "show", "dev", "eth0"));
         ProcessResult checkAfterGc = node.CniTool("check", "podnet", pod1.Path, cniPath);
         Assert.NotEqual(0, checkAfterGc.ExitCode);
-        foreach (TestNetns pod in new[] { pod1, pod2 })
+        foreach (TestNamespace pod in new[] { pod1, pod2 })
         {
             ProcessResult del = node.CniTool("del", "podnet", pod.Path, cniPath);
             Assert.True(del.ExitCode == 0, del.ToString());

@@ -48,7 +48,7 @@ internal sealed class Chromium : IDisposable
         string fromBrowser = Path.Combine(workDir, "cdp-out");
         string profile = Path.Combine(workDir, "profile");
         Directory.CreateDirectory(profile);
-        TestNetns.Run("mkfifo", "-m", "600", toBrowser, fromBrowser);
+        Processes.Output("mkfifo", "-m", "600", toBrowser, fromBrowser);
 
         string[] flags =
         [

@@ -75,7 +75,7 @@ public sealed class DocsSite : IDisposable
     {
         string work = Path.Combine(Path.GetTempPath(), "cni-docs-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
         Directory.CreateDirectory(work);
-        var ns = new TestNetns("docs");
+        var ns = TestNamespace.Create("docs");
         Process? server = null;
         try
         {
@@ -110,7 +110,7 @@ public sealed class DocsSite : IDisposable
         }
     }
 
-    private static void WaitForServer(TestNetns ns, Process server)
+    private static void WaitForServer(TestNamespace ns, Process server)
     {
         var clock = Stopwatch.StartNew();
         while (true)
@@ -147,12 +147,12 @@ public sealed class DocsSite : IDisposable
     /// Kills whatever still runs in the namespace (only our server and browser can: the namespace is ours),
     /// and waits until <c>ip netns pids</c> lists nothing, so no process outlives the tests.
     /// </summary>
-    private static void KillEverythingIn(TestNetns ns)
+    private static void KillEverythingIn(TestNamespace ns)
     {
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            string[] pids = TestNetns.Run("ip", "netns", "pids", ns.Name).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            string[] pids = Processes.Output("ip", "netns", "pids", ns.Name).Split('\n', StringSplitOptions.RemoveEmptyEntries);
             if (pids.Length == 0)
             {
                 return;
@@ -180,7 +180,7 @@ public sealed class DocsSite : IDisposable
         }
     }
 
-    private sealed class Started(TestNetns ns, Process server, Chromium browser, string work) : IDisposable
+    private sealed class Started(TestNamespace ns, Process server, Chromium browser, string work) : IDisposable
     {
         public Chromium Browser { get; } = browser;
 

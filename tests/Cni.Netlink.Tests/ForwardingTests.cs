@@ -6,13 +6,13 @@ namespace Cni.Netlink.Tests;
 /// <summary>Forwarding for the families that have a gateway, read back with <c>sysctl</c> inside a fresh namespace.</summary>
 public sealed class ForwardingTests
 {
-    private static string Read(TestNetns ns, string key) => ns.Exec("sysctl", "-n", key).Trim();
+    private static string Read(TestNamespace ns, string key) => ns.Exec("sysctl", "-n", key).Trim();
 
     [Fact]
     public void Enables_each_family_that_has_a_gateway_and_only_those()
     {
         Requires.Root();
-        using var ns = new TestNetns("nl-fwd");
+        using var ns = TestNamespace.Create("nl-fwd");
         ns.Exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
         ns.Exec("sysctl", "-q", "-w", "net.ipv6.conf.all.forwarding=0");
         using NetworkNamespace handle = NetworkNamespace.Open(ns.Path);

@@ -12,16 +12,16 @@ namespace Cni.Netlink.Tests;
 /// </summary>
 public sealed class KernelTests
 {
-    private static JsonElement IpJson(TestNetns ns, params string[] arguments) =>
-        JsonDocument.Parse(TestNetns.Run(["ip", "-j", "-n", ns.Name, .. arguments])).RootElement;
+    private static JsonElement IpJson(TestNamespace ns, params string[] arguments) =>
+        JsonDocument.Parse(Processes.Output(["ip", "-j", "-n", ns.Name, .. arguments])).RootElement;
 
-    private static JsonElement IpLink(TestNetns ns, string name) => IpJson(ns, "-d", "link", "show", "dev", name)[0];
+    private static JsonElement IpLink(TestNamespace ns, string name) => IpJson(ns, "-d", "link", "show", "dev", name)[0];
 
     [Fact]
     public void Bridge_veth_master_up_mtu_mac_promisc_and_delete()
     {
         Requires.Root();
-        using var ns = new TestNetns("nl-link");
+        using var ns = TestNamespace.Create("nl-link");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var rtnl = RtnlSocket.OpenIn(handle);
 
@@ -97,8 +97,8 @@ public sealed class KernelTests
     public void Veth_peer_is_created_directly_in_another_namespace_and_links_move_between_namespaces()
     {
         Requires.Root();
-        using var pod = new TestNetns("nl-pod");
-        using var host = new TestNetns("nl-host");
+        using var pod = TestNamespace.Create("nl-pod");
+        using var host = TestNamespace.Create("nl-host");
         using var podHandle = NetworkNamespace.Open(pod.Path);
         using var hostHandle = NetworkNamespace.Open(host.Path);
         using var podRtnl = RtnlSocket.OpenIn(podHandle);
@@ -133,7 +133,7 @@ public sealed class KernelTests
     public void Bridge_port_hairpin_and_isolation()
     {
         Requires.Root();
-        using var ns = new TestNetns("nl-port");
+        using var ns = TestNamespace.Create("nl-port");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var rtnl = RtnlSocket.OpenIn(handle);
         rtnl.AddBridge("br0");
@@ -161,7 +161,7 @@ public sealed class KernelTests
     public void Bridge_vlans_pvid_untagged_and_tagged_ranges()
     {
         Requires.Root();
-        using var ns = new TestNetns("nl-vlan");
+        using var ns = TestNamespace.Create("nl-vlan");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var rtnl = RtnlSocket.OpenIn(handle);
         try
@@ -185,7 +185,7 @@ public sealed class KernelTests
         Assert.Contains(new BridgeVlan(10, BridgeVlanFlags.Pvid | BridgeVlanFlags.Untagged), vlans);
         Assert.Equal(Enumerable.Range(20, 11).Select(v => (ushort)v), vlans.Where(v => v.Vid >= 20).Select(v => v.Vid));
         Assert.DoesNotContain(vlans, v => v.Vid == 1);
-        string bridgeJson = TestNetns.Run("ip", "netns", "exec", ns.Name, "bridge", "-j", "vlan", "show", "dev", "vport");
+        string bridgeJson = Processes.Output("ip", "netns", "exec", ns.Name, "bridge", "-j", "vlan", "show", "dev", "vport");
         Assert.Contains("\"vlan\":10", bridgeJson.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
@@ -193,7 +193,7 @@ public sealed class KernelTests
     public void Vxlan_neighbours_and_fdb_entries()
     {
         Requires.Root();
-        using var ns = new TestNetns("nl-vxlan");
+        using var ns = TestNamespace.Create("nl-vxlan");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var rtnl = RtnlSocket.OpenIn(handle);
         int lo = rtnl.GetLink("lo").Index;
@@ -224,7 +224,7 @@ public sealed class KernelTests
         Neighbour fdb = Assert.Single(rtnl.ListNeighbours(vxlan.Index, NetlinkAddressFamily.Bridge), n => peerMac.Equals(n.LinkLayerAddress));
         Assert.Equal(IPAddress.Parse("127.0.0.2"), fdb.Address);
         Assert.True(fdb.Flags.HasFlag(NeighbourFlags.Self));
-        string bridgeFdb = TestNetns.Run("ip", "netns", "exec", ns.Name, "bridge", "-j", "fdb", "show", "dev", "flannel.1");
+        string bridgeFdb = Processes.Output("ip", "netns", "exec", ns.Name, "bridge", "-j", "fdb", "show", "dev", "flannel.1");
         Assert.Contains(JsonDocument.Parse(bridgeFdb).RootElement.EnumerateArray(), e => e.GetProperty("mac").GetString() == "0a:58:0a:f4:02:00" && e.GetProperty("dst").GetString() == "127.0.0.2");
 
         rtnl.DeleteNeighbour(new Neighbour { Index = vxlan.Index, Address = peerVtep });
@@ -239,7 +239,7 @@ public sealed class KernelTests
     public void Addresses_ipv4_and_ipv6_nodad()
     {
         Requires.Root();
-        using var ns = new TestNetns("nl-addr");
+        using var ns = TestNamespace.Create("nl-addr");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var rtnl = RtnlSocket.OpenIn(handle);
         rtnl.AddBridge("cni0");
@@ -275,7 +275,7 @@ public sealed class KernelTests
     public void Onlink_route_via_a_gateway_no_address_covers_is_accepted_only_with_the_flag_and_dumps_with_it()
     {
         Requires.Root();
-        using var ns = new TestNetns("nl-onlink");
+        using var ns = TestNamespace.Create("nl-onlink");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var rtnl = RtnlSocket.OpenIn(handle);
         // As flanneld sets up flannel.1: a VXLAN device whose only address is its subnet's network /32.
@@ -303,7 +303,7 @@ public sealed class KernelTests
     public void Routes_add_ecmp_replace_delete_with_gateway_metric_table_scope_mtu_advmss()
     {
         Requires.Root();
-        using var ns = new TestNetns("nl-route");
+        using var ns = TestNamespace.Create("nl-route");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var rtnl = RtnlSocket.OpenIn(handle);
         rtnl.AddBridge("cni0");
@@ -367,7 +367,7 @@ public sealed class KernelTests
     public void Kernel_errors_carry_errno_request_type_and_the_extended_ack_message()
     {
         Requires.Root();
-        using var ns = new TestNetns("nl-err");
+        using var ns = TestNamespace.Create("nl-err");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var rtnl = RtnlSocket.OpenIn(handle);
         rtnl.AddVeth("va", "vb");
@@ -383,7 +383,7 @@ public sealed class KernelTests
     public void Multi_part_dumps_return_every_link()
     {
         Requires.Root();
-        using var ns = new TestNetns("nl-dump");
+        using var ns = TestNamespace.Create("nl-dump");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var rtnl = RtnlSocket.OpenIn(handle);
         for (int i = 0; i < 40; i++)
@@ -401,7 +401,7 @@ public sealed class KernelTests
     public async Task A_socket_opened_in_a_namespace_works_from_any_thread()
     {
         Requires.Root();
-        using var ns = new TestNetns("nl-thread");
+        using var ns = TestNamespace.Create("nl-thread");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var rtnl = RtnlSocket.OpenIn(handle);
         await Task.Run(() => rtnl.AddBridge("from-pool"), TestContext.Current.CancellationToken);

@@ -10,7 +10,7 @@ public sealed class LinkAliasTests
     public void Alias_is_set_read_back_by_ip_and_cleared()
     {
         Requires.Root();
-        using var ns = new TestNetns("nl-alias");
+        using var ns = TestNamespace.Create("nl-alias");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var rtnl = RtnlSocket.OpenIn(handle);
         rtnl.AddVeth("veth0", "veth1");

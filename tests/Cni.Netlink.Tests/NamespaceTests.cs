@@ -21,7 +21,7 @@ public sealed class NamespaceTests
     public void Run_switches_a_dedicated_thread_and_never_the_caller()
     {
         Requires.Root();
-        using var ns = new TestNetns("nl-run");
+        using var ns = TestNamespace.Create("nl-run");
         using var handle = NetworkNamespace.Open(ns.Path);
         int callerThread = Environment.CurrentManagedThreadId;
         Assert.False(NetworkNamespace.IsCurrent(ns.Path));
@@ -35,7 +35,7 @@ public sealed class NamespaceTests
 
         using NetworkNamespace current = NetworkNamespace.OpenCurrent();
         Assert.NotEqual(current.Inode, handle.Inode);
-        string inode = TestNetns.Run("stat", "-L", "-c", "%i", ns.Path).Trim();
+        string inode = Processes.Output("stat", "-L", "-c", "%i", ns.Path).Trim();
         Assert.Equal(inode, handle.Inode.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
         var thrown = Assert.Throws<InvalidOperationException>(() => handle.Run(() => throw new InvalidOperationException("inside")));
@@ -47,7 +47,7 @@ public sealed class NamespaceTests
     public void Sysctls_are_per_namespace()
     {
         Requires.Root();
-        using var ns = new TestNetns("nl-sysctl");
+        using var ns = TestNamespace.Create("nl-sysctl");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var rtnl = RtnlSocket.OpenIn(handle);
         rtnl.AddVeth("veth0", "veth1");

@@ -11,10 +11,10 @@ namespace Cni.Netlink.Tests;
 /// </summary>
 public sealed class PodInterfaceTests
 {
-    private static JsonElement IpJson(TestNetns ns, params string[] arguments) =>
-        JsonDocument.Parse(TestNetns.Run(["ip", "-j", "-n", ns.Name, .. arguments])).RootElement;
+    private static JsonElement IpJson(TestNamespace ns, params string[] arguments) =>
+        JsonDocument.Parse(Processes.Output(["ip", "-j", "-n", ns.Name, .. arguments])).RootElement;
 
-    private static string Sysctl(TestNetns ns, string key) => ns.Exec("sysctl", "-n", key).Trim();
+    private static string Sysctl(TestNamespace ns, string key) => ns.Exec("sysctl", "-n", key).Trim();
 
     /// <summary>A fresh pod namespace with <c>eth0</c>, one end of a veth pair whose other end is up, IPv6 off on <c>eth0</c>; a socket inside.</summary>
     private sealed class Pod : IDisposable
@@ -22,7 +22,7 @@ public sealed class PodInterfaceTests
         public Pod()
         {
             Requires.Root();
-            Ns = new TestNetns("nl-podif");
+            Ns = TestNamespace.Create("nl-podif");
             try
             {
                 Ns.Ip("link", "add", "eth0", "type", "veth", "peer", "name", "peer0");
@@ -38,7 +38,7 @@ public sealed class PodInterfaceTests
             }
         }
 
-        public TestNetns Ns { get; }
+        public TestNamespace Ns { get; }
 
         public NetworkNamespace Handle { get; }
 
@@ -79,7 +79,7 @@ public sealed class PodInterfaceTests
     public void Configure_puts_the_interfaces_addresses_and_the_routes_and_sets_the_sysctls()
     {
         using var p = new Pod();
-        (TestNetns ns, NetworkNamespace pod, RtnlSocket rtnl) = (p.Ns, p.Handle, p.Rtnl);
+        (TestNamespace ns, NetworkNamespace pod, RtnlSocket rtnl) = (p.Ns, p.Handle, p.Rtnl);
         Link eth0 = rtnl.GetLink("eth0");
 
         PodInterface.Configure(pod, rtnl, eth0, Result(ns.Path));
@@ -119,7 +119,7 @@ public sealed class PodInterfaceTests
     public void Configure_with_dad_waits_until_no_address_is_tentative()
     {
         using var p = new Pod();
-        (TestNetns ns, NetworkNamespace pod, RtnlSocket rtnl) = (p.Ns, p.Handle, p.Rtnl);
+        (TestNamespace ns, NetworkNamespace pod, RtnlSocket rtnl) = (p.Ns, p.Handle, p.Rtnl);
         Link eth0 = rtnl.GetLink("eth0");
         var result = new CniResult
         {
@@ -140,7 +140,7 @@ public sealed class PodInterfaceTests
     public void Configure_names_a_route_the_kernel_refuses()
     {
         using var p = new Pod();
-        (TestNetns ns, NetworkNamespace pod, RtnlSocket rtnl) = (p.Ns, p.Handle, p.Rtnl);
+        (TestNamespace ns, NetworkNamespace pod, RtnlSocket rtnl) = (p.Ns, p.Handle, p.Rtnl);
         var result = new CniResult
         {
             Ips = { new IpConfig { Address = IPCidr.Parse("10.22.0.5/16") } },
@@ -157,7 +157,7 @@ public sealed class PodInterfaceTests
     {
         using var p = new Pod();
         p.Ns.Ip("addr", "add", "10.22.0.5/16", "dev", "eth0");
-        (TestNetns ns, NetworkNamespace pod, RtnlSocket rtnl) = (p.Ns, p.Handle, p.Rtnl);
+        (TestNamespace ns, NetworkNamespace pod, RtnlSocket rtnl) = (p.Ns, p.Handle, p.Rtnl);
         var result = new CniResult { Ips = { new IpConfig { Address = IPCidr.Parse("10.22.0.5/16") } } };
 
         CniException e = Assert.Throws<CniException>(() => PodInterface.Configure(pod, rtnl, rtnl.GetLink("eth0"), result));
@@ -168,7 +168,7 @@ public sealed class PodInterfaceTests
     public void Verify_passes_on_what_Configure_made_and_names_what_is_missing()
     {
         using var p = new Pod();
-        (TestNetns ns, NetworkNamespace pod, RtnlSocket rtnl) = (p.Ns, p.Handle, p.Rtnl);
+        (TestNamespace ns, NetworkNamespace pod, RtnlSocket rtnl) = (p.Ns, p.Handle, p.Rtnl);
         Link eth0 = rtnl.GetLink("eth0");
         CniResult result = Result(ns.Path);
         PodInterface.Configure(pod, rtnl, eth0, result);
@@ -196,7 +196,7 @@ public sealed class PodInterfaceTests
     public void Verify_of_an_on_link_route_accepts_any_gateway()
     {
         using var p = new Pod();
-        (TestNetns ns, NetworkNamespace pod, RtnlSocket rtnl) = (p.Ns, p.Handle, p.Rtnl);
+        (TestNamespace ns, NetworkNamespace pod, RtnlSocket rtnl) = (p.Ns, p.Handle, p.Rtnl);
         Link eth0 = rtnl.GetLink("eth0");
         var result = new CniResult
         {

@@ -32,12 +32,12 @@ public sealed class PodNamespaceTests
     {
         Requires.Root();
         string path;
-        using (var ns = new TestNetns("nl-podns"))
+        using (var ns = TestNamespace.Create("nl-podns"))
         {
             path = ns.Path;
             using NetworkNamespace pod = PodNamespace.Open(ns.Path);
             Assert.Equal(ns.Path, pod.Path);
-            Assert.Equal(TestNetns.Run("stat", "-L", "-c", "%i", ns.Path).Trim(), pod.Inode.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(Processes.Output("stat", "-L", "-c", "%i", ns.Path).Trim(), pod.Inode.ToString(System.Globalization.CultureInfo.InvariantCulture));
             Assert.True(PodNamespace.Exists(ns.Path));
         }
 

@@ -15,10 +15,10 @@ public sealed partial class VethPairTests
     [GeneratedRegex("^veth[0-9a-f]{8}$")]
     private static partial Regex HostName();
 
-    private static JsonElement IpJson(TestNetns ns, params string[] arguments) =>
-        JsonDocument.Parse(TestNetns.Run(["ip", "-j", "-n", ns.Name, .. arguments])).RootElement;
+    private static JsonElement IpJson(TestNamespace ns, params string[] arguments) =>
+        JsonDocument.Parse(Processes.Output(["ip", "-j", "-n", ns.Name, .. arguments])).RootElement;
 
-    private static string[] Veths(TestNetns ns) =>
+    private static string[] Veths(TestNamespace ns) =>
         [.. IpJson(ns, "link", "show", "type", "veth").EnumerateArray().Select(l => l.GetProperty("ifname").GetString()!)];
 
     /// <summary>Two fresh namespaces, a "node" and a "pod", with a socket in each; all removed on dispose.</summary>
@@ -27,10 +27,10 @@ public sealed partial class VethPairTests
         public NodeAndPod()
         {
             Requires.Root();
-            NodeNs = new TestNetns("nl-vnode");
+            NodeNs = TestNamespace.Create("nl-vnode");
             try
             {
-                PodNs = new TestNetns("nl-vpod");
+                PodNs = TestNamespace.Create("nl-vpod");
                 NodeHandle = NetworkNamespace.Open(NodeNs.Path);
                 Pod = NetworkNamespace.Open(PodNs.Path);
                 Node = RtnlSocket.OpenIn(NodeHandle);
@@ -44,9 +44,9 @@ public sealed partial class VethPairTests
             }
         }
 
-        public TestNetns NodeNs { get; }
+        public TestNamespace NodeNs { get; }
 
-        public TestNetns PodNs { get; }
+        public TestNamespace PodNs { get; }
 
         public NetworkNamespace NodeHandle { get; }
 

@@ -16,7 +16,7 @@ public class BridgeChainTests
         Requires.Root();
         string ours = RepoPaths.OurPlugin("bridge");
         using var node = new BridgeNode("oursgo", Requires.ReferencePlugin("host-local"));
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         string cfg = node.Config(extra: "\"isGateway\":true,\"isDefaultGateway\":true");
         ProcessResult a = node.Run(ours, "ADD", pod.Path, cfg);
         Assert.True(a.ExitCode == 0, a.ToString());
@@ -33,7 +33,7 @@ public class BridgeChainTests
         Requires.Root();
         string go = Requires.ReferencePlugin("bridge");
         using var node = new BridgeNode("goours", RepoPaths.OurPlugin("host-local"));
-        TestNetns pod1 = node.Pod("a"), pod2 = node.Pod("b");
+        TestNamespace pod1 = node.Pod("a"), pod2 = node.Pod("b");
         string cfg = node.Config(extra: "\"isGateway\":true,\"isDefaultGateway\":true", ranges: "[[{\"subnet\":\"10.77.0.0/24\"}],[{\"subnet\":\"fd77::/64\"}]]");
         ProcessResult a1 = node.Run(go, "ADD", pod1.Path, cfg, containerId: "one");
         ProcessResult a2 = node.Run(go, "ADD", pod2.Path, cfg, containerId: "two");
@@ -54,7 +54,7 @@ public class BridgeChainTests
         string ours = RepoPaths.OurPlugin("bridge");
         string portmap = Requires.ReferencePlugin("portmap");
         using var node = new BridgeNode("portmap");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         ProcessResult a = node.Run(ours, "ADD", pod.Path, node.Config(extra: "\"isGateway\":true,\"isDefaultGateway\":true"));
         Assert.True(a.ExitCode == 0, a.ToString());
 
@@ -82,7 +82,7 @@ public class BridgeChainTests
         string ours = RepoPaths.OurPlugin("bridge");
         string tuning = Requires.ReferencePlugin("tuning");
         using var node = new BridgeNode("tuning");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         string cfg = node.Config(extra: "\"isGateway\":true,\"isDefaultGateway\":true");
         ProcessResult a = node.Run(ours, "ADD", pod.Path, cfg);
         Assert.True(a.ExitCode == 0, a.ToString());
@@ -137,7 +137,7 @@ public class BridgeChainTests
         Requires.Root();
         string ours = RepoPaths.OurPlugin("bridge");
         using var node = new BridgeNode("conc");
-        TestNetns[] pods = [.. Enumerable.Range(0, 20).Select(i => node.Pod("c" + i))];
+        TestNamespace[] pods = [.. Enumerable.Range(0, 20).Select(i => node.Pod("c" + i))];
         string cfg = node.Config(extra: "\"isGateway\":true,\"isDefaultGateway\":true");
         ProcessResult[] results = new ProcessResult[pods.Length];
         Parallel.For(0, pods.Length, new ParallelOptions { MaxDegreeOfParallelism = 20 }, i =>

@@ -57,7 +57,7 @@ public sealed class BridgeChaosTests
 
         // How long a whole ADD and DEL take here: the delays are drawn up to a little beyond.
         var clock = Stopwatch.StartNew();
-        using (TestNetns probe = node.Pod("probe"))
+        using (TestNamespace probe = node.Pod("probe"))
         {
             Assert.Equal(0, node.Run(bridge, "ADD", probe.Path, config, "probe").ExitCode);
             Assert.Equal(0, node.Run(bridge, "DEL", probe.Path, config, "probe").ExitCode);
@@ -75,7 +75,7 @@ public sealed class BridgeChaosTests
             int delay = (int)(rng.NextDouble() * span);
             string id = "chaos" + round.ToString(CultureInfo.InvariantCulture);
             string context = $"round {round} ({kind}, kill at {delay} ms, seed {seed})";
-            TestNetns pod = node.Pod("c" + round.ToString(CultureInfo.InvariantCulture));
+            TestNamespace pod = node.Pod("c" + round.ToString(CultureInfo.InvariantCulture));
             bool wasRunning;
             if (kind == Kind.KillDelThenDel)
             {

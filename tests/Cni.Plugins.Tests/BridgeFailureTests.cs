@@ -33,7 +33,7 @@ public class BridgeFailureTests
         Requires.Root();
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var node = new BridgeNode("badenv");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         ProcessResult r1 = node.Run(ours, "ADD", pod.Path, node.Config(version), containerId, ifName);
         ProcessResult r2 = node.Run(go, "ADD", pod.Path, node.Config(version), containerId, ifName);
         AssertSameFailure(r1, r2);
@@ -77,7 +77,7 @@ public class BridgeFailureTests
         Requires.Root();
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var node = new BridgeNode("exists");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         Assert.Equal(0, node.Run(ours, "ADD", pod.Path, node.Config(), containerId: "first").ExitCode);
         string[] nodeLinks = BridgeNode.LinkNames(node.Node);
         string[] leases = node.Leases();
@@ -97,7 +97,7 @@ public class BridgeFailureTests
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var nodeOurs = new BridgeNode("noipam");
         using var nodeGo = new BridgeNode("noipamgo");
-        TestNetns podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
+        TestNamespace podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
         string cfgOurs = nodeOurs.Config().Replace("host-local", "no-such-ipam", StringComparison.Ordinal);
         string cfgGo = nodeGo.Config().Replace("host-local", "no-such-ipam", StringComparison.Ordinal);
         ProcessResult r1 = nodeOurs.Run(ours, "ADD", podOurs.Path, cfgOurs);
@@ -116,7 +116,7 @@ public class BridgeFailureTests
         Requires.Root();
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var node = new BridgeNode("exh");
-        TestNetns pod1 = node.Pod("a"), pod2 = node.Pod("b");
+        TestNamespace pod1 = node.Pod("a"), pod2 = node.Pod("b");
         string cfg = node.Config(ranges: "[[{\"subnet\":\"10.77.0.0/24\",\"rangeStart\":\"10.77.0.2\",\"rangeEnd\":\"10.77.0.2\"}]]");
         Assert.Equal(0, node.Run(ours, "ADD", pod1.Path, cfg, containerId: "one").ExitCode);
         string[] nodeLinks = BridgeNode.LinkNames(node.Node);
@@ -136,7 +136,7 @@ public class BridgeFailureTests
         Requires.Root();
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var node = new BridgeNode("noprev");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         Assert.Equal(0, node.Run(ours, "ADD", pod.Path, node.Config()).ExitCode);
         ProcessResult r1 = node.Run(ours, "CHECK", pod.Path, node.Config());
         AssertSameFailure(r1, node.Run(go, "CHECK", pod.Path, node.Config()));
@@ -153,7 +153,7 @@ public class BridgeFailureTests
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var nodeOurs = new BridgeNode("chk");
         using var nodeGo = new BridgeNode("chkgo");
-        TestNetns podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
+        TestNamespace podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
         const string keys = "\"isGateway\":true,\"isDefaultGateway\":true";
         const string routes = "\"routes\":[{\"dst\":\"10.200.0.0/16\",\"gw\":\"10.77.0.254\"}]";
         string cfgOurs = nodeOurs.Config(extra: keys, ipamExtra: routes), cfgGo = nodeGo.Config(extra: keys, ipamExtra: routes);
@@ -197,7 +197,7 @@ public class BridgeFailureTests
         Requires.Root();
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var node = new BridgeNode("delns");
-        TestNetns pod1 = node.Pod("a");
+        TestNamespace pod1 = node.Pod("a");
         Assert.Equal(0, node.Run(ours, "ADD", pod1.Path, node.Config(), containerId: "one").ExitCode);
         Assert.Equal(["10.77.0.2"], node.Leases());
 
@@ -210,7 +210,7 @@ public class BridgeFailureTests
         Assert.Empty(node.Leases());
 
         // No CNI_NETNS at all.
-        TestNetns pod2 = node.Pod("b");
+        TestNamespace pod2 = node.Pod("b");
         Assert.Equal(0, node.Run(ours, "ADD", pod2.Path, node.Config(), containerId: "two").ExitCode);
         Assert.NotEmpty(node.Leases());
         ProcessResult d2 = node.Run(ours, "DEL", null, node.Config(), containerId: "two");
@@ -219,7 +219,7 @@ public class BridgeFailureTests
         Assert.Empty(node.Leases());
 
         // The interface already gone, then DEL twice.
-        TestNetns pod3 = node.Pod("c");
+        TestNamespace pod3 = node.Pod("c");
         Assert.Equal(0, node.Run(ours, "ADD", pod3.Path, node.Config(), containerId: "three").ExitCode);
         pod3.Ip("link", "del", "eth0");
         Assert.Equal(0, node.Run(ours, "DEL", pod3.Path, node.Config(), containerId: "three").ExitCode);

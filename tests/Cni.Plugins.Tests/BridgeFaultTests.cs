@@ -37,7 +37,7 @@ public sealed class BridgeFaultTests
         Requires.Root();
         using var node = new BridgeNode("fdie");
         FaultIpam(node, "kill -KILL $$");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         CniError error = Failed(node.Run(RepoPaths.OurPlugin("bridge"), "ADD", pod.Path, node.Config(extra: Extra)), 999);
         Assert.Contains("host-local", error.Message, StringComparison.Ordinal);
         ChaosKit.AssertClean(node, pod, "after the IPAM plugin died");
@@ -50,7 +50,7 @@ public sealed class BridgeFaultTests
         using var node = new BridgeNode("fhang");
         string marker = "1000." + Random.Shared.Next(100000, 999999).ToString(CultureInfo.InvariantCulture);
         FaultIpam(node, "exec sleep " + marker);
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         var clock = Stopwatch.StartNew();
         using PluginProcess p = ChaosKit.Start(node, RepoPaths.OurPlugin("bridge"), "ADD", pod.Path, node.Config(extra: Extra), "ctr1", new() { ["CNI_DELEGATE_TIMEOUT"] = "1.5" });
         ProcessResult r = p.Wait(30_000);
@@ -70,7 +70,7 @@ public sealed class BridgeFaultTests
     {
         Requires.Root();
         using var node = new BridgeNode("ftmo", RepoPaths.OurPlugin("host-local"));
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         using PluginProcess p = ChaosKit.Start(node, RepoPaths.OurPlugin("bridge"), "ADD", pod.Path, node.Config(extra: Extra), "ctr1", new() { ["CNI_DELEGATE_TIMEOUT"] = "soon" });
         CniError error = Failed(p.Wait(30_000), 4);
         Assert.Contains("CNI_DELEGATE_TIMEOUT=\"soon\"", error.Message, StringComparison.Ordinal);
@@ -85,7 +85,7 @@ public sealed class BridgeFaultTests
         Requires.Root();
         using var node = new BridgeNode("fdisk", RepoPaths.OurPlugin("host-local"));
         Directory.CreateDirectory(node.DataDir);
-        TestNetns.Run("mount", "-t", "tmpfs", "-o", "size=64k,nr_inodes=32,mode=0755", "cnitest-ipam", node.DataDir);
+        Processes.Output("mount", "-t", "tmpfs", "-o", "size=64k,nr_inodes=32,mode=0755", "cnitest-ipam", node.DataDir);
         try
         {
             if (fault == "full")
@@ -128,11 +128,11 @@ public sealed class BridgeFaultTests
             }
             else
             {
-                TestNetns.Run("mount", "-o", "remount,ro", node.DataDir);
+                Processes.Output("mount", "-o", "remount,ro", node.DataDir);
             }
 
             string[] before = Listing(node.DataDir);
-            TestNetns pod = node.Pod();
+            TestNamespace pod = node.Pod();
             ProcessResult r = node.Run(RepoPaths.OurPlugin("bridge"), "ADD", pod.Path, node.Config(extra: Extra));
             CniError error = Failed(r, (int)CniErrorCode.IOFailure);
             Assert.Contains(node.DataDir, error.Message, StringComparison.Ordinal);
@@ -145,7 +145,7 @@ public sealed class BridgeFaultTests
         }
         finally
         {
-            TestNetns.Run("umount", "-l", node.DataDir);
+            Processes.Output("umount", "-l", node.DataDir);
         }
     }
 
@@ -154,7 +154,7 @@ public sealed class BridgeFaultTests
     {
         Requires.Root();
         using var node = new BridgeNode("fns", RepoPaths.OurPlugin("host-local"));
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
 
         // IPAM removes the pod's namespace (in the test's mount namespace, as a runtime would), then allocates.
         string real = RepoPaths.OurPlugin("host-local");

@@ -20,7 +20,7 @@ public sealed class BridgeGcTests
 
     private static string HostVeth(string addStdout) => (string)JsonNode.Parse(addStdout)!["interfaces"]![1]!["name"]!;
 
-    private static string? Alias(TestNetns ns, string link) => (string?)BridgeNode.Link(ns, link)?["ifalias"];
+    private static string? Alias(TestNamespace ns, string link) => (string?)BridgeNode.Link(ns, link)?["ifalias"];
 
     [Fact]
     public void Gc_removes_the_veths_rules_and_leases_of_invalid_attachments_and_nothing_else()
@@ -29,7 +29,7 @@ public sealed class BridgeGcTests
         string bridge = RepoPaths.OurPlugin("bridge");
         using var node = new BridgeNode("gc", RepoPaths.OurPlugin("host-local"));
         string config = node.Config(version: "1.1.0", extra: Extra);
-        TestNetns podA = node.Pod("a"), podB = node.Pod("b"), podC = node.Pod("c");
+        TestNamespace podA = node.Pod("a"), podB = node.Pod("b"), podC = node.Pod("c");
         ProcessResult a = node.Run(bridge, "ADD", podA.Path, config, "ctr-a");
         ProcessResult b = node.Run(bridge, "ADD", podB.Path, config, "ctr-b");
         ProcessResult c = node.Run(bridge, "ADD", podC.Path, config, "ctr-c");
@@ -92,7 +92,7 @@ public sealed class BridgeGcTests
         using var node = new BridgeNode("gcnet", RepoPaths.OurPlugin("host-local"));
         string one = node.Config(version: "1.1.0", extra: Extra, name: "net-one");
         string two = node.Config(version: "1.1.0", extra: Extra, name: "net-two", ranges: "[[{\"subnet\":\"10.77.0.0/24\",\"rangeStart\":\"10.77.0.100\"}]]");
-        TestNetns p1 = node.Pod("one"), p2 = node.Pod("two");
+        TestNamespace p1 = node.Pod("one"), p2 = node.Pod("two");
         ProcessResult r1 = node.Run(bridge, "ADD", p1.Path, one, "ctr-1");
         ProcessResult r2 = node.Run(bridge, "ADD", p2.Path, two, "ctr-2");
         Assert.True(r1.ExitCode == 0 && r2.ExitCode == 0, $"{r1}\n{r2}");
@@ -115,7 +115,7 @@ public sealed class BridgeGcTests
         using var node = new BridgeNode("gclong", RepoPaths.OurPlugin("host-local"));
         string config = node.Config(version: "1.1.0", extra: "\"isGateway\":true,\"ipMasq\":true");
         string id = new('x', 240);
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         ProcessResult add = node.Run(bridge, "ADD", pod.Path, config, id);
         Assert.True(add.ExitCode == 0, add.ToString());
         Assert.Equal($"cni-bridge1 {MasqNode.InstancePrefix("brtest", "eth0", id)}", Alias(node.Node, HostVeth(add.Stdout)));

@@ -17,13 +17,13 @@ public sealed class BridgeInProcessTests
 {
     private const string Gateway = "\"isGateway\":true,\"isDefaultGateway\":true";
 
-    private static ProcessResult Bridge(BridgeNode node, string command, TestNetns pod, string config, IPluginExecutor? executor = null) =>
-        PluginRunner.RunInProcess(new BridgePlugin(), PluginRunner.Env(command, pod.Path, cniPath: node.PluginPath), config, node.Node, executor);
+    private static ProcessResult Bridge(BridgeNode node, string command, TestNamespace pod, string config, IPluginExecutor? executor = null) =>
+        PluginHarness.RunInProcess(new BridgePlugin(), PluginRunner.Env(command, pod.Path, cniPath: node.PluginPath), config, node.Node, executor).AsProcessResult();
 
     /// <summary>ADD, CHECK and DEL, asserting what each left in the kernel and in host-local's data directory.</summary>
     private static void AddCheckDel(BridgeNode node, IPluginExecutor? executor)
     {
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         string config = node.Config(extra: Gateway);
         ProcessResult add = Bridge(node, "ADD", pod, config, executor);
         CniResult result = PluginRunner.Result(add, CniVersion.V1_0_0);
@@ -88,8 +88,8 @@ public sealed class BridgeInProcessTests
     {
         Requires.Root();
         using var node = new BridgeNode("ipfail");
-        TestNetns pod = node.Pod();
-        var executor = new FakePluginExecutor { Respond = _ => FakePluginExecutor.Failure(11, "no IP addresses available in range set: 10.77.0.1-10.77.0.254") };
+        TestNamespace pod = node.Pod();
+        var executor = new FakePluginExecutor { Respond = _ => FakePluginExecutor.Failure(CniErrorCode.TryAgainLater, "no IP addresses available in range set: 10.77.0.1-10.77.0.254") };
         string config = node.Config(extra: Gateway);
         CniError e = PluginRunner.Error(Bridge(node, "ADD", pod, config, executor));
         Assert.Equal((CniErrorCode)11, e.Code);
@@ -107,7 +107,7 @@ public sealed class BridgeInProcessTests
     {
         Requires.Root();
         using var node = new BridgeNode("ipempty");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         var executor = new FakePluginExecutor
         {
             Respond = c => FakePluginExecutor.Success(c.Command == "ADD" ? """{"cniVersion":"1.0.0","ips":[]}""" : ""),

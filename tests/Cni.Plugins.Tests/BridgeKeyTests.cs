@@ -9,7 +9,7 @@ public class BridgeKeyTests
 {
     private static string Ours => RepoPaths.OurPlugin("bridge");
 
-    private static JsonNode SlaveData(TestNetns node, string port) =>
+    private static JsonNode SlaveData(TestNamespace node, string port) =>
         BridgeNode.Link(node, port)!["linkinfo"]!["info_slave_data"]!;
 
     private static string HostVeth(string stdout) => CniResult.Parse(stdout, null).Interfaces[1].Name;
@@ -21,7 +21,7 @@ public class BridgeKeyTests
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var nodeOurs = new BridgeNode("mtu");
         using var nodeGo = new BridgeNode("mtugo");
-        TestNetns podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
+        TestNamespace podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
         ProcessResult a1 = nodeOurs.Run(ours, "ADD", podOurs.Path, nodeOurs.Config(extra: "\"isGateway\":true,\"mtu\":1400"));
         ProcessResult a2 = nodeGo.Run(go, "ADD", podGo.Path, nodeGo.Config(extra: "\"isGateway\":true,\"mtu\":1400"));
         Assert.True(a1.ExitCode == 0, a1.ToString());
@@ -39,7 +39,7 @@ public class BridgeKeyTests
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var nodeOurs = new BridgeNode("hp");
         using var nodeGo = new BridgeNode("hpgo");
-        TestNetns podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
+        TestNamespace podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
         ProcessResult a1 = nodeOurs.Run(ours, "ADD", podOurs.Path, nodeOurs.Config(extra: "\"hairpinMode\":true"));
         ProcessResult a2 = nodeGo.Run(go, "ADD", podGo.Path, nodeGo.Config(extra: "\"hairpinMode\":true"));
         Assert.True(a1.ExitCode == 0, a1.ToString());
@@ -48,7 +48,7 @@ public class BridgeKeyTests
         Assert.False((bool)SlaveData(nodeOurs.Node, HostVeth(a1.Stdout))["isolated"]!);
 
         // Without the key the port is not in hairpin mode.
-        TestNetns pod2 = nodeOurs.Pod("b");
+        TestNamespace pod2 = nodeOurs.Pod("b");
         ProcessResult b = nodeOurs.Run(ours, "ADD", pod2.Path, nodeOurs.Config(), containerId: "ctr2");
         Assert.True(b.ExitCode == 0, b.ToString());
         Assert.False((bool)SlaveData(nodeOurs.Node, HostVeth(b.Stdout))["hairpin"]!);
@@ -59,7 +59,7 @@ public class BridgeKeyTests
     {
         Requires.Root();
         using var node = new BridgeNode("iso");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         ProcessResult a = node.Run(Ours, "ADD", pod.Path, node.Config(extra: "\"isGateway\":true,\"portIsolation\":true"));
         Assert.True(a.ExitCode == 0, a.ToString());
         Assert.True((bool)SlaveData(node.Node, HostVeth(a.Stdout))["isolated"]!);
@@ -74,7 +74,7 @@ public class BridgeKeyTests
     {
         Requires.Root();
         using var node = new BridgeNode("prom");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         string cfg = node.Config(extra: "\"isGateway\":true,\"isDefaultGateway\":true,\"promiscMode\":true");
         ProcessResult a = node.Run(Ours, "ADD", pod.Path, cfg);
         Assert.True(a.ExitCode == 0, a.ToString());
@@ -92,7 +92,7 @@ public class BridgeKeyTests
         Requires.Root();
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var node = new BridgeNode("hpprom");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         string cfg = node.Config(extra: "\"hairpinMode\":true,\"promiscMode\":true");
         CniError e1 = PluginRunner.Error(node.Run(ours, "ADD", pod.Path, cfg));
         CniError e2 = PluginRunner.Error(node.Run(go, "ADD", pod.Path, cfg));
@@ -121,7 +121,7 @@ public class BridgeKeyTests
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var nodeOurs = new BridgeNode("mac");
         using var nodeGo = new BridgeNode("macgo");
-        TestNetns podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
+        TestNamespace podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
         ProcessResult a1 = nodeOurs.Run(ours, "ADD", podOurs.Path, nodeOurs.Config(extra: "\"isGateway\":true" + keys), cniArgs: cniArgs);
         ProcessResult a2 = nodeGo.Run(go, "ADD", podGo.Path, nodeGo.Config(extra: "\"isGateway\":true" + keys), cniArgs: cniArgs);
         Assert.True(a1.ExitCode == 0, a1.ToString());
@@ -139,7 +139,7 @@ public class BridgeKeyTests
         Requires.Root();
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var node = new BridgeNode("args");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         ProcessResult r1 = node.Run(ours, "ADD", pod.Path, node.Config(), cniArgs: cniArgs);
         ProcessResult r2 = node.Run(go, "ADD", pod.Path, node.Config(), cniArgs: cniArgs);
         Assert.Equal(r2.ExitCode, r1.ExitCode);
@@ -158,7 +158,7 @@ public class BridgeKeyTests
     {
         Requires.Root();
         using var node = new BridgeNode("dad");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         string ranges = "[[{\"subnet\":\"10.77.0.0/24\"}],[{\"subnet\":\"fd77::/64\"}]]";
         ProcessResult a = node.Run(Ours, "ADD", pod.Path, node.Config(extra: "\"isGateway\":true,\"enabledad\":true", ranges: ranges));
         Assert.True(a.ExitCode == 0, a.ToString());
@@ -179,7 +179,7 @@ public class BridgeKeyTests
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var nodeOurs = new BridgeNode("nogw");
         using var nodeGo = new BridgeNode("nogwgo");
-        TestNetns podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
+        TestNamespace podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
         ProcessResult a1 = nodeOurs.Run(ours, "ADD", podOurs.Path, nodeOurs.Config(extra: ""));
         ProcessResult a2 = nodeGo.Run(go, "ADD", podGo.Path, nodeGo.Config(extra: ""));
         Assert.True(a1.ExitCode == 0, a1.ToString());
@@ -197,7 +197,7 @@ public class BridgeKeyTests
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var nodeOurs = new BridgeNode("dgw");
         using var nodeGo = new BridgeNode("dgwgo");
-        TestNetns podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
+        TestNamespace podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
         const string routes = "\"routes\":[{\"dst\":\"0.0.0.0/0\",\"gw\":\"10.77.0.1\"},{\"dst\":\"10.200.0.0/16\",\"gw\":\"10.77.0.254\"}]";
         ProcessResult a1 = nodeOurs.Run(ours, "ADD", podOurs.Path, nodeOurs.Config(extra: "\"isDefaultGateway\":true", ipamExtra: routes));
         ProcessResult a2 = nodeGo.Run(go, "ADD", podGo.Path, nodeGo.Config(extra: "\"isDefaultGateway\":true", ipamExtra: routes));
@@ -214,7 +214,7 @@ public class BridgeKeyTests
         Requires.Root();
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var node = new BridgeNode("force");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         node.Node.Ip("link", "add", "cni0", "type", "bridge");
         node.Node.Ip("addr", "add", "10.55.0.1/24", "dev", "cni0");
 
@@ -266,7 +266,7 @@ public class BridgeKeyTests
         Requires.Root();
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var node = new BridgeNode("notbr");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         node.Node.Ip("link", "add", "cni0", "type", "veth", "peer", "name", "cni0p");
         CniError e1 = PluginRunner.Error(node.Run(ours, "ADD", pod.Path, node.Config()));
         CniError e2 = PluginRunner.Error(node.Run(go, "ADD", pod.Path, node.Config()));
@@ -283,7 +283,7 @@ public class BridgeKeyTests
         Requires.Root();
         using var node = new BridgeNode("exist");
         node.Node.Ip("link", "add", "mybr0", "type", "bridge");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         ProcessResult a = node.Run(Ours, "ADD", pod.Path, node.Config(extra: "\"bridge\":\"mybr0\",\"isGateway\":true"));
         Assert.True(a.ExitCode == 0, a.ToString());
         Assert.Equal("mybr0", CniResult.Parse(a.Stdout, null).Interfaces[0].Name);
@@ -302,7 +302,7 @@ public class BridgeKeyTests
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var nodeOurs = new BridgeNode("l2");
         using var nodeGo = new BridgeNode("l2go");
-        TestNetns podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
+        TestNamespace podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
         string cfg = $"{{\"cniVersion\":\"{version}\",\"name\":\"l2\",\"type\":\"bridge\",\"ipam\":{{}}}}";
         ProcessResult a1 = nodeOurs.Run(ours, "ADD", podOurs.Path, cfg);
         ProcessResult a2 = nodeGo.Run(go, "ADD", podGo.Path, cfg);
@@ -321,7 +321,7 @@ public class BridgeKeyTests
     {
         Requires.Root();
         using var node = new BridgeNode("l2old");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         CniError e = PluginRunner.Error(node.Run(Ours, "ADD", pod.Path, "{\"cniVersion\":\"0.2.0\",\"name\":\"l2\",\"type\":\"bridge\"}"));
         Assert.Contains("no valid IP addresses", e.Message, StringComparison.Ordinal);
         Assert.Empty(BridgeNode.LinkNames(pod));
@@ -333,7 +333,7 @@ public class BridgeKeyTests
     {
         Requires.Root();
         using var node = new BridgeNode("dci");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         ProcessResult a = node.Run(Ours, "ADD", pod.Path, "{\"cniVersion\":\"1.0.0\",\"name\":\"l2\",\"type\":\"bridge\",\"disableContainerInterface\":true}");
         Assert.True(a.ExitCode == 0, a.ToString());
         Assert.DoesNotContain("UP", BridgeNode.Link(pod, "eth0")!["flags"]!.AsArray().Select(f => (string?)f));
@@ -350,7 +350,7 @@ public class BridgeKeyTests
     {
         Requires.Root();
         using var node = new BridgeNode("nfoff");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
 
         // false is the default: no table at all in the node (the tests of the keys on are BridgeMasqueradeTests and BridgeSpoofCheckTests).
         ProcessResult add = node.Run(Ours, "ADD", pod.Path, node.Config(extra: $"\"isGateway\":true,\"{key}\":false"));
@@ -382,7 +382,7 @@ public class BridgeKeyTests
         Requires.Root();
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var node = new BridgeNode("inval");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         string cfg = node.Config(extra: keys);
         CniError e = PluginRunner.Error(node.Run(ours, "ADD", pod.Path, cfg));
         Assert.Equal(CniErrorCode.InvalidNetworkConfig, e.Code);
@@ -409,7 +409,7 @@ public class BridgeKeyTests
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var nodeOurs = new BridgeNode("vlno");
         using var nodeGo = new BridgeNode("vlnogo");
-        TestNetns podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
+        TestNamespace podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
         ProcessResult r1 = nodeOurs.Run(ours, "ADD", podOurs.Path, nodeOurs.Config(extra: keys));
         ProcessResult r2 = nodeGo.Run(go, "ADD", podGo.Path, nodeGo.Config(extra: keys));
         if (filtering)
@@ -445,7 +445,7 @@ public class BridgeKeyTests
         Requires.KernelFeature("bridge VLAN filtering", KernelProbes.BridgeVlanFiltering);
 
         using var node = new BridgeNode("vlan");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         ProcessResult a = node.Run(Ours, "ADD", pod.Path, node.Config(extra: keys));
         Assert.True(a.ExitCode == 0, a.ToString());
         string port = HostVeth(a.Stdout);

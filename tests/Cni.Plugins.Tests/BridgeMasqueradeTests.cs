@@ -38,7 +38,7 @@ public class BridgeMasqueradeTests
         Requires.Root();
         string plugin = Plugin(impl);
         using var world = new MasqNode("tr" + impl[0] + (ipMasq ? "m" : "n"));
-        TestNetns pod = world.Pod();
+        TestNamespace pod = world.Pod();
         string cfg = world.Config($"\"ipMasq\":{(ipMasq ? "true" : "false")}");
         ProcessResult add = world.Run(plugin, "ADD", pod.Path, cfg);
         Assert.True(add.ExitCode == 0, add.ToString());
@@ -74,7 +74,7 @@ public class BridgeMasqueradeTests
     {
         Requires.Root();
         using var world = new MasqNode("layout");
-        TestNetns pod = world.Pod();
+        TestNamespace pod = world.Pod();
         ProcessResult add = world.Run(Ours, "ADD", pod.Path, world.Config(Masq), containerId: "lay1");
         Assert.True(add.ExitCode == 0, add.ToString());
 
@@ -131,7 +131,7 @@ public class BridgeMasqueradeTests
         Assert.Equal(new[] { otherComment, refComment, refComment }.Order(), MasqNode.MasqComments(world.Node));
 
         // Our ADD on top of that table adds its own rules and keeps theirs.
-        TestNetns pod = world.Pod();
+        TestNamespace pod = world.Pod();
         ProcessResult add = world.Run(Ours, "ADD", pod.Path, world.Config(Masq), containerId: "mine");
         Assert.True(add.ExitCode == 0, add.ToString());
         Assert.Equal(5, MasqNode.MasqComments(world.Node).Length);
@@ -155,7 +155,7 @@ public class BridgeMasqueradeTests
     {
         Requires.Root();
         using var world = new MasqNode("refdel");
-        TestNetns pod = world.Pod();
+        TestNamespace pod = world.Pod();
         string cfg = world.Config(Masq);
         Assert.Equal(0, world.Run(Ours, "ADD", pod.Path, cfg, containerId: "keep").ExitCode);
         Assert.Equal(0, world.Run(Ours, "ADD", world.Pod("b").Path, cfg, containerId: "drop").ExitCode);
@@ -184,7 +184,7 @@ public class BridgeMasqueradeTests
         Requires.Root();
         string go = Requires.ReferencePlugin("bridge");
         using var world = new MasqNode("godel");
-        TestNetns pod = world.Pod();
+        TestNamespace pod = world.Pod();
         string cfg = world.Config(Masq);
         ProcessResult add = world.Run(go, "ADD", pod.Path, cfg, containerId: "goctr");
         Assert.True(add.ExitCode == 0, add.ToString());
@@ -210,7 +210,7 @@ public class BridgeMasqueradeTests
         string go = Requires.ReferencePlugin("bridge");
         using var world = new MasqNode("gone");
         string cfg = world.Config(Masq + ",\"macspoofchk\":true");
-        TestNetns ours = world.Pod("o"), theirs = world.Pod("g");
+        TestNamespace ours = world.Pod("o"), theirs = world.Pod("g");
         Assert.Equal(0, world.Run(Ours, "ADD", ours.Path, cfg, containerId: "goneours").ExitCode);
         Assert.Equal(0, world.Run(go, "ADD", theirs.Path, cfg, containerId: "gonego").ExitCode);
         Assert.Equal(2, MasqNode.MasqComments(world.Node).Length);
@@ -284,7 +284,7 @@ public class BridgeMasqueradeTests
         Requires.Root();
         using var world = new MasqNode("gcdown");
         string cfg = world.Config(Masq + ",\"macspoofchk\":true");
-        TestNetns gone = world.Pod("a"), kept = world.Pod("b");
+        TestNamespace gone = world.Pod("a"), kept = world.Pod("b");
         Assert.Equal(0, world.Run(Ours, "ADD", gone.Path, cfg, containerId: "stale").ExitCode);
         Assert.Equal(0, world.Run(Ours, "ADD", kept.Path, cfg, containerId: "valid").ExitCode);
 
@@ -322,7 +322,7 @@ public class BridgeMasqueradeTests
     {
         Requires.Root();
         using var world = new MasqNode("check");
-        TestNetns pod = world.Pod();
+        TestNamespace pod = world.Pod();
         string cfg = world.Config(Masq + ",\"macspoofchk\":true");
         ProcessResult add = world.Run(Ours, "ADD", pod.Path, cfg, containerId: "chk");
         Assert.True(add.ExitCode == 0, add.ToString());
@@ -354,7 +354,7 @@ public class BridgeMasqueradeTests
     {
         Requires.Root();
         using var world = new MasqNode("conc");
-        TestNetns[] pods = [.. Enumerable.Range(0, 20).Select(i => world.Pod("c" + i))];
+        TestNamespace[] pods = [.. Enumerable.Range(0, 20).Select(i => world.Pod("c" + i))];
         string cfg = world.Config(Masq);
         var results = new ProcessResult[pods.Length];
         Parallel.For(0, pods.Length, new ParallelOptions { MaxDegreeOfParallelism = 20 }, i =>
@@ -387,7 +387,7 @@ public class BridgeMasqueradeTests
     {
         Requires.Root();
         using var world = new MasqNode("bogus");
-        TestNetns pod = world.Pod();
+        TestNamespace pod = world.Pod();
         CniError e = PluginRunner.Error(world.Run(Ours, "ADD", pod.Path, world.Config(Masq + ",\"ipMasqBackend\":\"bogus\"")));
         Assert.Equal(CniErrorCode.InvalidNetworkConfig, e.Code);
         Assert.Contains("ipMasqBackend", e.Message, StringComparison.Ordinal);
@@ -406,7 +406,7 @@ public class BridgeMasqueradeTests
     {
         Requires.Root();
         using var world = new MasqNode("be" + backend[0]);
-        TestNetns pod = world.Pod();
+        TestNamespace pod = world.Pod();
         string cfg = world.Config(Masq + $",\"ipMasqBackend\":\"{backend}\"");
         ProcessResult add = world.Run(Ours, "ADD", pod.Path, cfg);
         Assert.True(add.ExitCode == 0, add.ToString());
@@ -423,7 +423,7 @@ public class BridgeMasqueradeTests
     {
         Requires.Root();
         using var world = new MasqNode("strace");
-        TestNetns pod = world.Pod();
+        TestNamespace pod = world.Pod();
         string cfg = world.Config(Masq + ",\"macspoofchk\":true");
         string ours = Ours;
         string ipam = Path.Combine(world.Bridge.PluginPath, "host-local");
@@ -448,7 +448,7 @@ public class BridgeMasqueradeTests
     {
         Requires.Root();
         using var world = new MasqNode("rollback");
-        TestNetns pod = world.Pod();
+        TestNamespace pod = world.Pod();
         string cfg = world.Bridge.Config(extra: MasqNode.Gateway + "," + Masq + ",\"macspoofchk\":true");
 
         // The IPAM delegate succeeds, and meanwhile the host end goes down: ADD fails at its last step
@@ -468,8 +468,8 @@ public class BridgeMasqueradeTests
                 return FakePluginExecutor.Success("""{"cniVersion":"1.0.0","ips":[{"address":"10.77.0.9/24","gateway":"10.77.0.1"}]}""");
             },
         };
-        ProcessResult add = PluginRunner.RunInProcess(new BridgePlugin(), PluginRunner.Env("ADD", pod.Path, cniPath: world.Bridge.PluginPath), cfg, world.Node, executor);
-        CniError e = PluginRunner.Error(add);
+        PluginRun add = PluginHarness.RunInProcess(new BridgePlugin(), PluginRunner.Env("ADD", pod.Path, cniPath: world.Bridge.PluginPath), cfg, world.Node, executor);
+        CniError e = add.Error();
         Assert.Contains("bridge port in error state", e.Message, StringComparison.Ordinal);
         Assert.Equal(["ADD", "DEL"], executor.Calls.Select(c => c.Command));
         MasqNode.AssertNoRulesOf(world.Node, "brtest", "ctr1");
@@ -478,8 +478,8 @@ public class BridgeMasqueradeTests
         Assert.DoesNotContain(BridgeNode.LinkNames(world.Node), n => n.StartsWith("veth", StringComparison.Ordinal));
 
         // The IPAM delegate fails: the spoof-check rules, made before it, are removed.
-        var failing = new FakePluginExecutor { Respond = _ => FakePluginExecutor.Failure(11, "no IP addresses available in range set") };
-        CniError f = PluginRunner.Error(PluginRunner.RunInProcess(new BridgePlugin(), PluginRunner.Env("ADD", pod.Path, cniPath: world.Bridge.PluginPath), cfg, world.Node, failing));
+        var failing = new FakePluginExecutor { Respond = _ => FakePluginExecutor.Failure(CniErrorCode.TryAgainLater, "no IP addresses available in range set") };
+        CniError f = PluginHarness.RunInProcess(new BridgePlugin(), PluginRunner.Env("ADD", pod.Path, cniPath: world.Bridge.PluginPath), cfg, world.Node, failing).Error();
         Assert.Equal((CniErrorCode)11, f.Code);
         MasqNode.AssertNoRulesOf(world.Node, "brtest", "ctr1");
         Assert.Empty(BridgeNode.LinkNames(pod));

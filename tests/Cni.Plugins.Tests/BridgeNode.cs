@@ -16,11 +16,11 @@ namespace Cni.Plugins.Tests;
 /// </summary>
 internal sealed partial class BridgeNode : IDisposable
 {
-    private readonly List<TestNetns> _pods = [];
+    private readonly List<TestNamespace> _pods = [];
 
     public BridgeNode(string tag, string? ipamPlugin = null)
     {
-        Node = new TestNetns("br" + tag);
+        Node = TestNamespace.Create("br" + tag);
         Root = Directory.CreateTempSubdirectory("cnitest-bridge-").FullName;
         DataDir = Path.Combine(Root, "data");
         PluginPath = Path.Combine(Root, "bin");
@@ -28,7 +28,7 @@ internal sealed partial class BridgeNode : IDisposable
         File.CreateSymbolicLink(Path.Combine(PluginPath, "host-local"), ipamPlugin ?? Path.Combine(Requires.ReferencePluginDir, "host-local"));
     }
 
-    public TestNetns Node { get; }
+    public TestNamespace Node { get; }
 
     /// <summary>A private temporary directory: host-local's dataDir and the CNI_PATH live here.</summary>
     public string Root { get; }
@@ -39,9 +39,9 @@ internal sealed partial class BridgeNode : IDisposable
     public string PluginPath { get; }
 
     /// <summary>A new pod namespace, removed with the node.</summary>
-    public TestNetns Pod(string tag = "pod")
+    public TestNamespace Pod(string tag = "pod")
     {
-        var pod = new TestNetns("brp" + tag);
+        var pod = TestNamespace.Create("brp" + tag);
         _pods.Add(pod);
         return pod;
     }
@@ -83,24 +83,24 @@ internal sealed partial class BridgeNode : IDisposable
     }
 
     /// <summary>The links of a namespace, from <c>ip -d -j link show</c>.</summary>
-    public static JsonArray Links(TestNetns ns) => JsonNode.Parse(ns.Ip("-d", "-j", "link", "show"))!.AsArray();
+    public static JsonArray Links(TestNamespace ns) => JsonNode.Parse(ns.Ip("-d", "-j", "link", "show"))!.AsArray();
 
-    public static JsonNode? Link(TestNetns ns, string name) => Links(ns).FirstOrDefault(l => (string?)l!["ifname"] == name);
+    public static JsonNode? Link(TestNamespace ns, string name) => Links(ns).FirstOrDefault(l => (string?)l!["ifname"] == name);
 
     /// <summary>The names of the links of a namespace other than lo.</summary>
-    public static string[] LinkNames(TestNetns ns) => [.. Links(ns).Select(l => (string)l!["ifname"]!).Where(n => n != "lo").Order()];
+    public static string[] LinkNames(TestNamespace ns) => [.. Links(ns).Select(l => (string)l!["ifname"]!).Where(n => n != "lo").Order()];
 
     /// <summary>The addresses (CIDR text) of a link, from <c>ip -j addr show</c>, link-local excluded.</summary>
-    public static string[] Addresses(TestNetns ns, string dev) =>
+    public static string[] Addresses(TestNamespace ns, string dev) =>
         [.. JsonNode.Parse(ns.Ip("-j", "addr", "show", "dev", dev))![0]!["addr_info"]!.AsArray()
             .Where(a => (string?)a!["scope"] != "link")
             .Select(a => $"{(string)a!["local"]!}/{(int)a["prefixlen"]!}").Order()];
 
     /// <summary>Reads a sysctl inside a namespace.</summary>
-    public static string Sysctl(TestNetns ns, string name) => ns.Exec("cat", "/proc/sys/" + name).Trim();
+    public static string Sysctl(TestNamespace ns, string name) => ns.Exec("cat", "/proc/sys/" + name).Trim();
 
     /// <summary>Pings from inside a namespace with an ICMP socket made there (no ping binary needed).</summary>
-    public static bool Ping(TestNetns from, string address)
+    public static bool Ping(TestNamespace from, string address)
     {
         using NetworkNamespace ns = NetworkNamespace.Open(from.Path);
         return ns.Run(() =>
@@ -137,7 +137,7 @@ internal sealed partial class BridgeNode : IDisposable
 
     public void Dispose()
     {
-        foreach (TestNetns pod in _pods)
+        foreach (TestNamespace pod in _pods)
         {
             pod.Dispose();
         }

@@ -32,7 +32,7 @@ public class BridgeRuntimeNetworkTests
     private static string[] RunList(string bridge, string version, string tag)
     {
         using var world = new MasqNode(tag);
-        TestNetns pod = world.Pod();
+        TestNamespace pod = world.Pod();
         (string Type, string Config)[] plugins = Plugins(world.Bridge);
         var binaries = new Dictionary<string, string> { ["bridge"] = bridge, ["host-local"] = Requires.ReferencePlugin("host-local") };
         foreach (string type in Chained)

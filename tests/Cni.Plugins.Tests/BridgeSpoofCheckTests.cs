@@ -14,7 +14,7 @@ public class BridgeSpoofCheckTests
     private const string Spoof = "\"macspoofchk\":true";
 
     /// <summary>Sets a pod's MAC and forgets the neighbours on both sides, so the next packet is resolved afresh from that MAC.</summary>
-    private static void SetMac(MasqNode world, TestNetns pod, string mac)
+    private static void SetMac(MasqNode world, TestNamespace pod, string mac)
     {
         pod.Ip("link", "set", "dev", "eth0", "address", mac);
         pod.Ip("neigh", "flush", "dev", "eth0");
@@ -29,7 +29,7 @@ public class BridgeSpoofCheckTests
         Requires.Root();
         string plugin = impl == "ours" ? RepoPaths.OurPlugin("bridge") : Requires.ReferencePlugin("bridge");
         using var world = new MasqNode("spoof" + impl[0]);
-        TestNetns checkedPod = world.Pod("a"), freePod = world.Pod("b");
+        TestNamespace checkedPod = world.Pod("a"), freePod = world.Pod("b");
         string spoofCfg = world.Bridge.Config(extra: "\"isGateway\":true," + Spoof);
         string plainCfg = world.Bridge.Config(extra: "\"isGateway\":true");
         ProcessResult a = world.Run(plugin, "ADD", checkedPod.Path, spoofCfg, containerId: "spoofa");
@@ -75,7 +75,7 @@ public class BridgeSpoofCheckTests
     {
         Requires.Root();
         using var world = new MasqNode("spoofgo");
-        TestNetns pod = world.Pod();
+        TestNamespace pod = world.Pod();
         string cfg = world.Bridge.Config(extra: "\"isGateway\":true," + Spoof);
         ProcessResult a = world.Run(Requires.ReferencePlugin("bridge"), "ADD", pod.Path, cfg, containerId: "fromgo");
         Assert.True(a.ExitCode == 0, a.ToString());

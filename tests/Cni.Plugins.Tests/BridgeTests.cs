@@ -28,7 +28,7 @@ public class BridgeTests
         (string ours, string go) = PluginRunner.Pair("bridge");
         using var nodeOurs = new BridgeNode("ours");
         using var nodeGo = new BridgeNode("go");
-        TestNetns podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
+        TestNamespace podOurs = nodeOurs.Pod(), podGo = nodeGo.Pod();
         string cfgOurs = nodeOurs.Config(version, GatewayKeys, Ranges(version));
         string cfgGo = nodeGo.Config(version, GatewayKeys, Ranges(version));
 
@@ -75,7 +75,7 @@ public class BridgeTests
         Requires.Root();
         string ours = RepoPaths.OurPlugin("bridge");
         using var node = new BridgeNode("v11");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
 
         // The Go host-local supports 1.0.0 at most: this IPAM call goes through a 1.0.0 copy of the config.
         string cfg = node.Config("1.1.0", GatewayKeys, Ranges("1.1.0"));
@@ -100,7 +100,7 @@ public class BridgeTests
         Requires.Root();
         string ours = RepoPaths.OurPlugin("bridge");
         using var node = new BridgeNode("2pod");
-        TestNetns pod1 = node.Pod("a"), pod2 = node.Pod("b");
+        TestNamespace pod1 = node.Pod("a"), pod2 = node.Pod("b");
         string cfg = node.Config("1.0.0", GatewayKeys, Ranges("1.0.0"));
         ProcessResult a1 = node.Run(ours, "ADD", pod1.Path, cfg, containerId: "pod1");
         ProcessResult a2 = node.Run(ours, "ADD", pod2.Path, cfg, containerId: "pod2");
@@ -129,7 +129,7 @@ public class BridgeTests
     }
 
     /// <summary>What a successful ADD must have done, read from the kernel.</summary>
-    internal static void AssertWired(BridgeNode node, TestNetns pod, string stdout, string version)
+    internal static void AssertWired(BridgeNode node, TestNamespace pod, string stdout, string version)
     {
         JsonNode bridge = BridgeNode.Link(node.Node, "cni0") ?? throw new Xunit.Sdk.XunitException("no cni0 in the node namespace");
         Assert.Equal("bridge", (string?)bridge["linkinfo"]!["info_kind"]);

@@ -70,7 +70,7 @@ internal static class ChaosKit
     /// no lease, no file in the IPAM store but <c>lock</c>, <c>last_reserved_ip.*</c> and the index, no
     /// masquerade rule and no spoof check (nft), and nothing but lo in the pod namespace (when it exists).
     /// </summary>
-    public static void AssertClean(BridgeNode node, TestNetns? pod, string context, string network = "brtest", params string[] keepLinks)
+    public static void AssertClean(BridgeNode node, TestNamespace? pod, string context, string network = "brtest", params string[] keepLinks)
     {
         string[] links = BridgeNode.LinkNames(node.Node);
         string[] expected = [.. new[] { "cni0" }.Concat(keepLinks).Where(links.Contains).Order()];

@@ -47,9 +47,9 @@ public class FlannelChainTests
     private static string GoSavedFile(BridgeNode node, string version = "1.0.0") =>
         $"{{\"cniVersion\":\"{version}\",\"ipMasq\":false,\"ipam\":{{\"dataDir\":\"{node.DataDir}\",\"ranges\":[[{{\"subnet\":\"10.244.1.0/24\"}}]],\"routes\":[{{\"dst\":\"10.244.0.0/16\"}}],\"type\":\"host-local\"}},\"isGateway\":true,\"mtu\":1450,\"name\":\"cbr0\",\"type\":\"bridge\"}}";
 
-    private static JsonArray Routes(TestNetns ns, string family = "-4") => JsonNode.Parse(ns.Ip(family, "-j", "route", "show"))!.AsArray();
+    private static JsonArray Routes(TestNamespace ns, string family = "-4") => JsonNode.Parse(ns.Ip(family, "-j", "route", "show"))!.AsArray();
 
-    private static void AssertClean(BridgeNode node, TestNetns pod, FlannelKit kit, string containerId = "ctr1")
+    private static void AssertClean(BridgeNode node, TestNamespace pod, FlannelKit kit, string containerId = "ctr1")
     {
         Assert.Empty(BridgeNode.LinkNames(pod));
         Assert.All(BridgeNode.LinkNames(node.Node), name => Assert.Equal("cni0", name));
@@ -65,7 +65,7 @@ public class FlannelChainTests
         string flannel = RepoPaths.OurPlugin("flannel");
         using BridgeNode node = Node("fl" + (go ? "g" : "o") + version.Replace(".", "", StringComparison.Ordinal), go);
         using var kit = new FlannelKit();
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         string cfg = Config(kit, node, version);
 
         ProcessResult add = node.Run(flannel, "ADD", pod.Path, cfg);
@@ -121,7 +121,7 @@ public class FlannelChainTests
         using BridgeNode node = Node("fldual", go: false);
         using var kit = new FlannelKit(
             "FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.1.1/24\nFLANNEL_IPV6_NETWORK=fd00:10:244::/56\nFLANNEL_IPV6_SUBNET=fd00:10:244:1::1/64\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         string cfg = Config(kit, node);
         ProcessResult add = node.Run(flannel, "ADD", pod.Path, cfg);
         Assert.True(add.ExitCode == 0, add.ToString());
@@ -140,7 +140,7 @@ public class FlannelChainTests
         Requires.Root();
         using BridgeNode node = Node("flmigin", go: true);
         using var kit = new FlannelKit();
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         Directory.CreateDirectory(kit.DataDir);
         File.WriteAllText(kit.Saved(), GoSavedFile(node));
         ProcessResult goAdd = node.Run(Requires.ReferencePlugin("bridge"), "ADD", pod.Path, GoSavedFile(node));
@@ -159,7 +159,7 @@ public class FlannelChainTests
         Requires.Root();
         using BridgeNode node = Node("flmigout", go: true);
         using var kit = new FlannelKit();
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         ProcessResult add = node.Run(RepoPaths.OurPlugin("flannel"), "ADD", pod.Path, Config(kit, node));
         Assert.True(add.ExitCode == 0, add.ToString());
         byte[] saved = File.ReadAllBytes(kit.Saved());
@@ -177,7 +177,7 @@ public class FlannelChainTests
         Requires.Root();
         using BridgeNode node = Node("flcrash", go: false);
         using var kit = new FlannelKit();
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         Directory.CreateDirectory(kit.DataDir);
         File.WriteAllText(kit.Saved(), GoSavedFile(node));
         File.WriteAllText(Path.Combine(kit.DataDir, ".tmp-ctr1-0123456789abcdef"), "{\"cniVer"); // a torn temporary file
@@ -192,7 +192,7 @@ public class FlannelChainTests
         Requires.Root();
         using BridgeNode node = Node("flmasq", go: false);
         using var kit = new FlannelKit(FlannelKit.DefaultEnv.Replace("FLANNEL_IPMASQ=true", "FLANNEL_IPMASQ=false", StringComparison.Ordinal));
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         string cfg = Config(kit, node);
         ProcessResult add = node.Run(RepoPaths.OurPlugin("flannel"), "ADD", pod.Path, cfg);
         Assert.True(add.ExitCode == 0, add.ToString());
@@ -216,19 +216,19 @@ public class FlannelChainTests
         Requires.Root();
         using var node = new BridgeNode("flinproc");
         using var kit = new FlannelKit();
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         var executor = new InProcessPluginExecutor(new Dictionary<string, ICniPlugin>
         {
             ["bridge"] = new BridgePlugin(),
             ["host-local"] = new HostLocalPlugin(),
         });
         string cfg = Config(kit, node);
-        ProcessResult add = PluginRunner.RunInProcess(new FlannelPlugin(), PluginRunner.Env("ADD", pod.Path), cfg, node.Node, executor);
+        PluginRun add = PluginHarness.RunInProcess(new FlannelPlugin(), PluginRunner.Env("ADD", pod.Path), cfg, node.Node, executor);
         Assert.True(add.ExitCode == 0, add.ToString());
         Assert.Equal(["10.244.1.2/24"], BridgeNode.Addresses(pod, "eth0"));
-        ProcessResult check = PluginRunner.RunInProcess(new FlannelPlugin(), PluginRunner.Env("CHECK", pod.Path), BridgeNode.WithPrevResult(cfg, add.Stdout), node.Node, executor);
+        PluginRun check = PluginHarness.RunInProcess(new FlannelPlugin(), PluginRunner.Env("CHECK", pod.Path), BridgeNode.WithPrevResult(cfg, add.Stdout), node.Node, executor);
         Assert.True(check.ExitCode == 0, check.ToString());
-        ProcessResult del = PluginRunner.RunInProcess(new FlannelPlugin(), PluginRunner.Env("DEL", pod.Path), cfg, node.Node, executor);
+        PluginRun del = PluginHarness.RunInProcess(new FlannelPlugin(), PluginRunner.Env("DEL", pod.Path), cfg, node.Node, executor);
         Assert.True(del.ExitCode == 0, del.ToString());
         AssertClean(node, pod, kit);
         Assert.Equal(

@@ -36,7 +36,7 @@ internal sealed class FlannelKit : IDisposable
         $"{{\"cniVersion\":\"{version}\",\"name\":\"{name}\",\"type\":\"flannel\",\"subnetFile\":\"{SubnetFile}\",\"dataDir\":\"{DataDir}\"{(extra is null ? "" : "," + extra)}}}";
 
     public static ProcessResult Run(string command, string config, IPluginExecutor executor, string containerId = "ctr1", string? netns = "/var/run/netns/fake") =>
-        PluginRunner.RunInProcess(new FlannelPlugin(), PluginRunner.Env(command, netns, containerId, cniPath: "/fake"), config, executor: executor);
+        PluginHarness.RunInProcess(new FlannelPlugin(), PluginRunner.Env(command, netns, containerId, cniPath: "/fake"), config, executor: executor).AsProcessResult();
 
     /// <summary>A successful 1.0.0 result as a bridge would print it.</summary>
     public const string BridgeResult =

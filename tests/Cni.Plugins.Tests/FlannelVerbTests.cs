@@ -14,7 +14,7 @@ public class FlannelVerbTests
     public void A_failed_delegate_ADD_leaves_no_saved_file_and_keeps_the_delegates_code()
     {
         using var kit = new FlannelKit();
-        FakePluginExecutor fake = FlannelKit.Fake(_ => FakePluginExecutor.Failure(11, "bridge is busy"));
+        FakePluginExecutor fake = FlannelKit.Fake(_ => FakePluginExecutor.Failure(CniErrorCode.TryAgainLater, "bridge is busy"));
         CniError e = PluginRunner.Error(FlannelKit.Run("ADD", kit.Config(), fake));
         Assert.Equal((CniErrorCode)11, e.Code);
         Assert.Equal("bridge is busy", e.Message);
@@ -33,7 +33,7 @@ public class FlannelVerbTests
         FakePluginExecutor failing = FlannelKit.Fake(call =>
         {
             existedDuringDelegateDel = File.Exists(kit.Saved());
-            return FakePluginExecutor.Failure(999, "cannot delete now");
+            return FakePluginExecutor.Failure(CniErrorCode.Internal, "cannot delete now");
         });
         Assert.Equal("cannot delete now", PluginRunner.Error(FlannelKit.Run("DEL", kit.Config(), failing)).Message);
         Assert.True(existedDuringDelegateDel);
@@ -111,7 +111,7 @@ public class FlannelVerbTests
             goneDuringDelegateGc = !File.Exists(kit.Saved("gone1"));
             return FakePluginExecutor.Success("");
         });
-        ProcessResult r = PluginRunner.RunInProcess(new Flannel.FlannelPlugin(), new() { ["CNI_COMMAND"] = "GC", ["CNI_PATH"] = "/fake" }, gc, executor: fake);
+        PluginRun r = PluginHarness.RunInProcess(new Flannel.FlannelPlugin(), new Dictionary<string, string?> { ["CNI_COMMAND"] = "GC", ["CNI_PATH"] = "/fake" }, gc, executor: fake);
         Assert.True(r.ExitCode == 0, r.ToString());
         FakeExecution call = Assert.Single(fake.Calls);
         Assert.Equal(("GC", "/fake/bridge"), (call.Command, call.Path));
@@ -129,16 +129,16 @@ public class FlannelVerbTests
         using var kit = new FlannelKit();
         var env = new Dictionary<string, string?> { ["CNI_COMMAND"] = "STATUS", ["CNI_PATH"] = "/fake" };
         FakePluginExecutor fake = FlannelKit.Fake();
-        Assert.Equal(0, PluginRunner.RunInProcess(new Flannel.FlannelPlugin(), env, kit.Config("1.1.0"), executor: fake).ExitCode);
+        Assert.Equal(0, PluginHarness.RunInProcess(new Flannel.FlannelPlugin(), env, kit.Config("1.1.0"), executor: fake).ExitCode);
         Assert.Equal(("STATUS", "/fake/bridge"), (Assert.Single(fake.Calls).Command, fake.Calls[0].Path));
 
         File.WriteAllText(kit.SubnetFile, "FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n");
-        CniError invalid = PluginRunner.Error(PluginRunner.RunInProcess(new Flannel.FlannelPlugin(), env, kit.Config("1.1.0"), executor: fake));
+        CniError invalid = PluginHarness.RunInProcess(new Flannel.FlannelPlugin(), env, kit.Config("1.1.0"), executor: fake).Error();
         Assert.Equal(CniErrorCode.PluginNotAvailable, invalid.Code);
         Assert.Contains("is missing FLANNEL_SUBNET, FLANNEL_IPV6_SUBNET", invalid.Message, StringComparison.Ordinal);
 
         File.Delete(kit.SubnetFile);
-        CniError missing = PluginRunner.Error(PluginRunner.RunInProcess(new Flannel.FlannelPlugin(), env, kit.Config("1.1.0"), executor: fake));
+        CniError missing = PluginHarness.RunInProcess(new Flannel.FlannelPlugin(), env, kit.Config("1.1.0"), executor: fake).Error();
         Assert.Equal(CniErrorCode.PluginNotAvailable, missing.Code);
         Assert.Contains("Check the flannel pod log", missing.Message, StringComparison.Ordinal);
         Assert.Single(fake.Calls);

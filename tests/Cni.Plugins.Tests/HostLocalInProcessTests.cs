@@ -13,7 +13,7 @@ namespace Cni.Plugins.Tests;
 public sealed class HostLocalInProcessTests
 {
     private static ProcessResult InProcess(string command, string config, string containerId = "ctr1", string ifName = "eth0") =>
-        PluginRunner.RunInProcess(new HostLocalPlugin(), PluginRunner.Env(command, "/var/run/netns/cnitest-none", containerId, ifName), config);
+        PluginHarness.RunInProcess(new HostLocalPlugin(), PluginRunner.Env(command, "/var/run/netns/cnitest-none", containerId, ifName), config).AsProcessResult();
 
     [Fact]
     public void Add_and_del_write_and_remove_the_lease_files()

@@ -75,8 +75,8 @@ public class HostLocalInteropTests
         Requires.Root();
         string bridge = Requires.ReferencePlugin("bridge");
         string ours = Ours;
-        using var node = new TestNetns("hl-node");
-        using var pod = new TestNetns("hl-pod");
+        using var node = TestNamespace.Create("hl-node");
+        using var pod = TestNamespace.Create("hl-pod");
         using var dir = new HostLocalDataDir("chain");
         string config = $$$"""
             {"cniVersion":"{{{version}}}","name":"hlchain","type":"bridge","bridge":"cnihl0","isGateway":true,"ipMasq":false,

@@ -14,7 +14,7 @@ public sealed class LoopbackInProcessTests
 {
     private const string Config = """{"cniVersion":"1.0.0","name":"lo-net","type":"loopback"}""";
 
-    private static bool LoIsUp(TestNetns ns) =>
+    private static bool LoIsUp(TestNamespace ns) =>
         JsonNode.Parse(ns.Ip("-j", "link", "show", "lo"))![0]!["flags"]!.AsArray().Any(f => (string?)f == "UP");
 
     [Fact]
@@ -22,21 +22,21 @@ public sealed class LoopbackInProcessTests
     {
         Requires.Root();
         string published = RepoPaths.OurPlugin("loopback");
-        using var node = new TestNetns("lo-node");
-        using var pod = new TestNetns("lo-inproc");
-        using var other = new TestNetns("lo-pub");
+        using var node = TestNamespace.Create("lo-node");
+        using var pod = TestNamespace.Create("lo-inproc");
+        using var other = TestNamespace.Create("lo-pub");
 
-        ProcessResult add = PluginRunner.RunInProcess(new LoopbackPlugin(), PluginRunner.Env("ADD", pod.Path, ifName: "lo"), Config, node);
+        PluginRun add = PluginHarness.RunInProcess(new LoopbackPlugin(), PluginRunner.Env("ADD", pod.Path, ifName: "lo"), Config, node);
         Assert.True(add.ExitCode == 0, add.ToString());
         Assert.True(LoIsUp(pod), "ADD brought lo up in the pod");
         Assert.False(LoIsUp(node), "the node's lo was not touched");
-        ProcessResult reference = PluginRunner.Run(published, PluginRunner.Env("ADD", other.Path, ifName: "lo"), Config);
+        ProcessResult reference = Processes.Run(published, PluginRunner.Env("ADD", other.Path, ifName: "lo"), Config);
         Assert.Equal(reference.Stdout.Replace(other.Path, "<ns>", StringComparison.Ordinal), add.Stdout.Replace(pod.Path, "<ns>", StringComparison.Ordinal));
 
-        ProcessResult check = PluginRunner.RunInProcess(new LoopbackPlugin(), PluginRunner.Env("CHECK", pod.Path, ifName: "lo"), Config[..^1] + ",\"prevResult\":" + add.Stdout + "}", node);
+        PluginRun check = PluginHarness.RunInProcess(new LoopbackPlugin(), PluginRunner.Env("CHECK", pod.Path, ifName: "lo"), Config[..^1] + ",\"prevResult\":" + add.Stdout + "}", node);
         Assert.True(check.ExitCode == 0, check.ToString());
 
-        ProcessResult del = PluginRunner.RunInProcess(new LoopbackPlugin(), PluginRunner.Env("DEL", pod.Path, ifName: "lo"), Config, node);
+        PluginRun del = PluginHarness.RunInProcess(new LoopbackPlugin(), PluginRunner.Env("DEL", pod.Path, ifName: "lo"), Config, node);
         Assert.True(del.ExitCode == 0, del.ToString());
         Assert.False(LoIsUp(pod), "DEL brought lo down");
     }

@@ -11,7 +11,7 @@ public class LoopbackTests
 
     private static string Config(string version) => $$"""{"cniVersion":"{{version}}","name":"lo-net","type":"loopback"}""";
 
-    private static bool LoIsUp(TestNetns ns)
+    private static bool LoIsUp(TestNamespace ns)
     {
         JsonNode link = JsonNode.Parse(ns.Ip("-j", "link", "show", "lo"))![0]!;
         return link["flags"]!.AsArray().Any(f => f!.GetValue<string>() == "UP");
@@ -33,12 +33,12 @@ public class LoopbackTests
     {
         Requires.Root();
         (string ours, string go) = PluginRunner.Pair("loopback");
-        using var nsOurs = new TestNetns("lo-ours");
-        using var nsGo = new TestNetns("lo-go");
+        using var nsOurs = TestNamespace.Create("lo-ours");
+        using var nsGo = TestNamespace.Create("lo-go");
         Assert.False(LoIsUp(nsOurs));
 
-        ProcessResult a1 = PluginRunner.Run(ours, PluginRunner.Env("ADD", nsOurs.Path, ifName: "lo"), Config(version));
-        ProcessResult a2 = PluginRunner.Run(go, PluginRunner.Env("ADD", nsGo.Path, ifName: "lo"), Config(version));
+        ProcessResult a1 = Processes.Run(ours, PluginRunner.Env("ADD", nsOurs.Path, ifName: "lo"), Config(version));
+        ProcessResult a2 = Processes.Run(go, PluginRunner.Env("ADD", nsGo.Path, ifName: "lo"), Config(version));
         Assert.Equal(a2.ExitCode, a1.ExitCode);
         Assert.True(a1.ExitCode == 0, a1.ToString());
         Assert.True(LoIsUp(nsOurs), "ADD brought lo up in the kernel");
@@ -61,11 +61,11 @@ public class LoopbackTests
         if (!legacy && CniVersion.Parse(version) >= CniVersion.V0_4_0)
         {
             string withPrev = Config(version)[..^1] + ",\"prevResult\":" + a1.Stdout + "}";
-            Assert.Equal(0, PluginRunner.Run(ours, PluginRunner.Env("CHECK", nsOurs.Path, ifName: "lo"), withPrev).ExitCode);
+            Assert.Equal(0, Processes.Run(ours, PluginRunner.Env("CHECK", nsOurs.Path, ifName: "lo"), withPrev).ExitCode);
         }
 
-        ProcessResult d1 = PluginRunner.Run(ours, PluginRunner.Env("DEL", nsOurs.Path, ifName: "lo"), Config(version));
-        ProcessResult d2 = PluginRunner.Run(go, PluginRunner.Env("DEL", nsGo.Path, ifName: "lo"), Config(version));
+        ProcessResult d1 = Processes.Run(ours, PluginRunner.Env("DEL", nsOurs.Path, ifName: "lo"), Config(version));
+        ProcessResult d2 = Processes.Run(go, PluginRunner.Env("DEL", nsGo.Path, ifName: "lo"), Config(version));
         Assert.Equal(d2.ExitCode, d1.ExitCode);
         Assert.Equal(0, d1.ExitCode);
         Assert.Equal("", d1.Stdout);
@@ -78,8 +78,8 @@ public class LoopbackTests
     {
         Requires.Root();
         string ours = RepoPaths.OurPlugin("loopback");
-        using var ns = new TestNetns("lo-check");
-        ProcessResult r = PluginRunner.Run(ours, PluginRunner.Env("CHECK", ns.Path, ifName: "lo"), Config("1.0.0")[..^1] + ",\"prevResult\":{\"cniVersion\":\"1.0.0\"}}");
+        using var ns = TestNamespace.Create("lo-check");
+        ProcessResult r = Processes.Run(ours, PluginRunner.Env("CHECK", ns.Path, ifName: "lo"), Config("1.0.0")[..^1] + ",\"prevResult\":{\"cniVersion\":\"1.0.0\"}}");
         Assert.Contains("down", PluginRunner.Error(r).Message, StringComparison.Ordinal);
     }
 
@@ -89,8 +89,8 @@ public class LoopbackTests
     public void Del_without_a_namespace_succeeds_like_the_reference(string? netns)
     {
         (string ours, string go) = PluginRunner.Pair("loopback");
-        ProcessResult d1 = PluginRunner.Run(ours, PluginRunner.Env("DEL", netns, ifName: "lo"), Config("1.0.0"));
-        ProcessResult d2 = PluginRunner.Run(go, PluginRunner.Env("DEL", netns, ifName: "lo"), Config("1.0.0"));
+        ProcessResult d1 = Processes.Run(ours, PluginRunner.Env("DEL", netns, ifName: "lo"), Config("1.0.0"));
+        ProcessResult d2 = Processes.Run(go, PluginRunner.Env("DEL", netns, ifName: "lo"), Config("1.0.0"));
         Assert.Equal(0, d1.ExitCode);
         Assert.Equal(d2.ExitCode, d1.ExitCode);
     }
@@ -102,8 +102,8 @@ public class LoopbackTests
         string notNs = Path.GetTempFileName();
         try
         {
-            ProcessResult a1 = PluginRunner.Run(ours, PluginRunner.Env("ADD", notNs, ifName: "lo"), Config("1.0.0"));
-            ProcessResult a2 = PluginRunner.Run(go, PluginRunner.Env("ADD", notNs, ifName: "lo"), Config("1.0.0"));
+            ProcessResult a1 = Processes.Run(ours, PluginRunner.Env("ADD", notNs, ifName: "lo"), Config("1.0.0"));
+            ProcessResult a2 = Processes.Run(go, PluginRunner.Env("ADD", notNs, ifName: "lo"), Config("1.0.0"));
             Assert.Equal(a2.ExitCode, a1.ExitCode);
             Assert.Contains(notNs, PluginRunner.Error(a1).Message, StringComparison.Ordinal);
         }

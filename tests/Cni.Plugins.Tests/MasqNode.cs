@@ -37,7 +37,7 @@ internal sealed class MasqNode : IDisposable
         Bridge = new BridgeNode(tag, ipamPlugin);
         try
         {
-            Outside = new TestNetns("out" + tag);
+            Outside = TestNamespace.Create("out" + tag);
             Node.Ip("link", "add", "up0", "type", "veth", "peer", "name", "eth0", "netns", Outside.Name);
             Node.Ip("addr", "add", NodeV4 + "/24", "dev", "up0");
             Node.Ip("addr", "add", NodeV6 + "/64", "dev", "up0", "nodad");
@@ -57,11 +57,11 @@ internal sealed class MasqNode : IDisposable
 
     public BridgeNode Bridge { get; }
 
-    public TestNetns Node => Bridge.Node;
+    public TestNamespace Node => Bridge.Node;
 
-    public TestNetns Outside { get; } = null!;
+    public TestNamespace Outside { get; } = null!;
 
-    public TestNetns Pod(string tag = "pod") => Bridge.Pod(tag);
+    public TestNamespace Pod(string tag = "pod") => Bridge.Pod(tag);
 
     /// <summary>A dual-stack bridge network with default routes, and <paramref name="extra"/> keys (e.g. <c>"ipMasq":true</c>).</summary>
     public string Config(string extra, string version = "1.0.0", string name = "brtest") =>
@@ -71,7 +71,7 @@ internal sealed class MasqNode : IDisposable
         Bridge.Run(plugin, command, netns, config, containerId, ifName);
 
     /// <summary>Pings from a namespace with an ICMP socket made there; <paramref name="attempts"/> tries of one second.</summary>
-    public static bool Ping(TestNetns from, string address, int attempts = 3)
+    public static bool Ping(TestNamespace from, string address, int attempts = 3)
     {
         using NetworkNamespace ns = NetworkNamespace.Open(from.Path);
         return ns.Run(() =>
@@ -94,7 +94,7 @@ internal sealed class MasqNode : IDisposable
     /// arrived from and echoes it back to that address. Returns the source the outside saw (null if
     /// nothing arrived) and whether the echo came back to the pod.
     /// </summary>
-    public (IPAddress? SeenSource, bool Echoed) UdpProbe(TestNetns pod, string outsideAddress, int attempts = 3)
+    public (IPAddress? SeenSource, bool Echoed) UdpProbe(TestNamespace pod, string outsideAddress, int attempts = 3)
     {
         IPAddress target = IPAddress.Parse(outsideAddress);
         using NetworkNamespace outsideNs = NetworkNamespace.Open(Outside.Path);
@@ -146,13 +146,13 @@ internal sealed class MasqNode : IDisposable
     }
 
     /// <summary>The node's whole nf_tables ruleset as <c>nft list ruleset</c> prints it.</summary>
-    public static string NftRuleset(TestNetns node) => node.Exec("nft", "list", "ruleset");
+    public static string NftRuleset(TestNamespace node) => node.Exec("nft", "list", "ruleset");
 
     /// <summary>The node's iptables and ip6tables rules (iptables-save, both families).</summary>
-    public static string IptablesSave(TestNetns node) => node.Exec("iptables-save") + node.Exec("ip6tables-save");
+    public static string IptablesSave(TestNamespace node) => node.Exec("iptables-save") + node.Exec("ip6tables-save");
 
     /// <summary>The rules of a chain as <c>nft -j -a list chain</c> reports them (none if the chain or table is missing).</summary>
-    public static JsonObject[] NftRules(TestNetns node, string family, string table, string chain)
+    public static JsonObject[] NftRules(TestNamespace node, string family, string table, string chain)
     {
         string json;
         try
@@ -169,11 +169,11 @@ internal sealed class MasqNode : IDisposable
     }
 
     /// <summary>The comments of the masquerade rules (chain <c>masq_checks</c> of <c>inet cni_plugins_masquerade</c>).</summary>
-    public static string[] MasqComments(TestNetns node) =>
+    public static string[] MasqComments(TestNamespace node) =>
         [.. NftRules(node, "inet", MasqTable, "masq_checks").Select(r => (string?)r["comment"] ?? "<no comment>").Order()];
 
     /// <summary>The text of the masquerade table (<c>nft list table inet cni_plugins_masquerade</c>).</summary>
-    public static string MasqTableText(TestNetns node) => node.Exec("nft", "list", "table", "inet", MasqTable);
+    public static string MasqTableText(TestNamespace node) => node.Exec("nft", "list", "table", "inet", MasqTable);
 
     /// <summary>The first <paramref name="length"/> hex digits of the SHA-512 of a text: the reference's hash for names and comments.</summary>
     public static string Hash(string text, int length = 16) =>
@@ -198,7 +198,7 @@ internal sealed class MasqNode : IDisposable
         ($"macspoofchk-{containerId}-{ifName}", $"cni-br-iface-{containerId}-{ifName}", $"cni-br-iface-{containerId}-{ifName}-mac");
 
     /// <summary>The node's <c>bridge nat</c> table as text, or empty when it does not exist.</summary>
-    public static string BridgeNatText(TestNetns node)
+    public static string BridgeNatText(TestNamespace node)
     {
         try
         {
@@ -211,7 +211,7 @@ internal sealed class MasqNode : IDisposable
     }
 
     /// <summary>Asserts the node's netfilter state (nft and iptables) mentions nothing of one attachment.</summary>
-    public static void AssertNoRulesOf(TestNetns node, string network, string containerId, string ifName = "eth0")
+    public static void AssertNoRulesOf(TestNamespace node, string network, string containerId, string ifName = "eth0")
     {
         string nft = NftRuleset(node);
         string ipt = IptablesSave(node);

@@ -121,7 +121,7 @@ public sealed partial class MultiCallTests
         // whose CNI_PATH host-local is the multi-call binary itself (so it runs in-process).
         using var alone = new BridgeNode("sa", RepoPaths.OurPlugin("host-local"));
         using var multi = new BridgeNode("mc", Path.GetFullPath(Multi("cni-plugins")));
-        TestNetns podAlone = alone.Pod(), podMulti = multi.Pod();
+        TestNamespace podAlone = alone.Pod(), podMulti = multi.Pod();
         string cfgAlone = alone.Config(version, "\"isGateway\":true"), cfgMulti = multi.Config(version, "\"isGateway\":true");
         string bridgeAlone = RepoPaths.OurPlugin("bridge"), bridgeMulti = Path.GetFullPath(Multi("bridge"));
 
@@ -188,7 +188,7 @@ public sealed partial class MultiCallTests
             File.WriteAllText(wrapper, $"#!/bin/sh\necho \"$CNI_COMMAND $CNI_CONTAINERID\" >>{log}\nexec {go}\n");
             File.SetUnixFileMode(wrapper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             using var node = new BridgeNode("wr", wrapper);
-            TestNetns pod = node.Pod();
+            TestNamespace pod = node.Pod();
             string bridge = Path.GetFullPath(Multi("bridge"));
             ProcessResult add = node.Run(bridge, "ADD", pod.Path, node.Config());
             Assert.True(add.ExitCode == 0, add.ToString());
@@ -215,7 +215,7 @@ public sealed partial class MultiCallTests
         File.CreateSymbolicLink(Path.Combine(multi.PluginPath, "bridge"), Path.GetFullPath(Multi("cni-plugins")));
         using var kitAlone = new FlannelKit();
         using var kitMulti = new FlannelKit();
-        TestNetns podAlone = alone.Pod(), podMulti = multi.Pod();
+        TestNamespace podAlone = alone.Pod(), podMulti = multi.Pod();
         string cfgAlone = kitAlone.Config("1.0.0", $"\"ipam\":{{\"dataDir\":\"{alone.DataDir}\"}}");
         string cfgMulti = kitMulti.Config("1.0.0", $"\"ipam\":{{\"dataDir\":\"{multi.DataDir}\"}}");
         string flannelAlone = RepoPaths.OurPlugin("flannel"), flannelMulti = Path.GetFullPath(Multi("flannel"));

@@ -34,7 +34,7 @@ public class NodeConcurrencyTests
         using var node = new BridgeNode("conc", RepoPaths.OurPlugin("host-local"));
         string bridge = RepoPaths.OurPlugin("bridge");
         string config = node.Config(extra: $"\"bridge\":\"{Bridge}\",\"isGateway\":true", ranges: "[[{\"subnet\":\"10.99.0.0/24\"}]]", name: "concnet");
-        TestNetns[] pods = MakePods(node);
+        TestNamespace[] pods = MakePods(node);
         Assert.Null(BridgeNode.Link(node.Node, Bridge));
 
         var clock = Stopwatch.StartNew();
@@ -113,9 +113,9 @@ public class NodeConcurrencyTests
 
     private static string Id(int i) => $"conc{i:D3}";
 
-    private static TestNetns[] MakePods(BridgeNode node)
+    private static TestNamespace[] MakePods(BridgeNode node)
     {
-        var pods = new TestNetns[Pods];
+        var pods = new TestNamespace[Pods];
         for (int i = 0; i < Pods; i++)
         {
             pods[i] = node.Pod("c" + i);

@@ -19,7 +19,7 @@ internal sealed class RuntimeChain
     /// <param name="node">The namespace the plugins run in.</param>
     /// <param name="root">A scratch directory of the test (wrappers and cache are made under it).</param>
     /// <param name="binaries">The binary for each plugin type of the lists to run.</param>
-    public RuntimeChain(TestNetns node, string root, IReadOnlyDictionary<string, string> binaries)
+    public RuntimeChain(TestNamespace node, string root, IReadOnlyDictionary<string, string> binaries)
     {
         _bin = Path.Combine(root, "runtime-bin");
         Directory.CreateDirectory(_bin);
@@ -47,7 +47,7 @@ internal sealed class RuntimeChain
     /// <summary>A network list from its JSON (a <c>.conflist</c>'s content).</summary>
     public static CniNetwork List(string json) => CniNetwork.Parse(Encoding.UTF8.GetBytes(json));
 
-    public static AttachmentParameters Pod(TestNetns pod, string containerId = "ctr1", string ifName = "eth0") =>
+    public static AttachmentParameters Pod(TestNamespace pod, string containerId = "ctr1", string ifName = "eth0") =>
         new() { ContainerId = containerId, NetNs = pod.Path, IfName = ifName };
 
     public CniResult Add(CniNetwork list, AttachmentParameters pod) =>

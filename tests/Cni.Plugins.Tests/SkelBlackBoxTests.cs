@@ -129,7 +129,7 @@ public class SkelBlackBoxTests
         Requires.Root();
         string loopback = RepoPaths.OurPlugin("loopback");
         string sample = RepoPaths.OurPlugin("static-routes");
-        using var pod = new TestNetns("sample");
+        using var pod = TestNamespace.Create("sample");
         const string Lo = """{"cniVersion":"1.0.0","name":"chain","type":"loopback"}""";
         ProcessResult lo = Processes.Run(loopback, PluginRunner.Env("ADD", pod.Path, ifName: "lo"), Lo);
         Assert.True(lo.ExitCode == 0, lo.ToString());
@@ -160,7 +160,7 @@ public class SkelBlackBoxTests
     public void Sample_without_prevResult_is_a_config_error()
     {
         Requires.Root();
-        using var pod = new TestNetns("sample-noprev");
+        using var pod = TestNamespace.Create("sample-noprev");
         ProcessResult r = Processes.Run(RepoPaths.OurPlugin("static-routes"), PluginRunner.Env("ADD", pod.Path, ifName: "lo"),
             """{"cniVersion":"1.0.0","name":"chain","type":"static-routes","routes":[{"dst":"10.99.0.0/16"}]}""");
         CniError e = PluginRunner.Error(r);

@@ -56,7 +56,7 @@ internal sealed class TwoNodeFlannel : IDisposable
     public const int Mtu6 = 1430;
 
 
-    private readonly List<TestNetns> _namespaces = [];
+    private readonly List<TestNamespace> _namespaces = [];
 
     public TwoNodeFlannel(string tag, bool dualStack)
     {
@@ -93,16 +93,16 @@ internal sealed class TwoNodeFlannel : IDisposable
     public FlannelNode[] Nodes { get; } = [];
 
     /// <summary>A new pod namespace, removed with the fixture.</summary>
-    public TestNetns Pod(string tag)
+    public TestNamespace Pod(string tag)
     {
-        var pod = new TestNetns("flp" + tag);
+        var pod = TestNamespace.Create("flp" + tag);
         _namespaces.Add(pod);
         return pod;
     }
 
     private FlannelNode NewNode(string tag, int number)
     {
-        var ns = new TestNetns($"fln{number}{tag}");
+        var ns = TestNamespace.Create($"fln{number}{tag}");
         _namespaces.Add(ns);
         return new FlannelNode(this, number, ns);
     }
@@ -205,7 +205,7 @@ internal sealed class TwoNodeFlannel : IDisposable
     }
 
     /// <summary>The packet counters of a link, from <c>ip -s -j link show</c> (Cni.Netlink's link dump skips statistics).</summary>
-    public static (long Rx, long Tx) Counters(TestNetns ns, string device)
+    public static (long Rx, long Tx) Counters(TestNamespace ns, string device)
     {
         JsonNode stats = JsonNode.Parse(ns.Ip("-s", "-j", "link", "show", "dev", device))![0]!["stats64"]!;
         return ((long)stats["rx"]!["packets"]!, (long)stats["tx"]!["packets"]!);
@@ -213,7 +213,7 @@ internal sealed class TwoNodeFlannel : IDisposable
 
     public void Dispose()
     {
-        foreach (TestNetns ns in Enumerable.Reverse(_namespaces))
+        foreach (TestNamespace ns in Enumerable.Reverse(_namespaces))
         {
             ns.Dispose();
         }
@@ -242,7 +242,7 @@ internal sealed class FlannelNode
 
     private readonly TwoNodeFlannel _cluster;
 
-    public FlannelNode(TwoNodeFlannel cluster, int number, TestNetns netns)
+    public FlannelNode(TwoNodeFlannel cluster, int number, TestNamespace netns)
     {
         _cluster = cluster;
         Number = number;
@@ -253,7 +253,7 @@ internal sealed class FlannelNode
 
     public int Number { get; }
 
-    public TestNetns Netns { get; }
+    public TestNamespace Netns { get; }
 
     /// <summary>This node's files: subnet.env, host-local's dataDir (ipam), flannel's dataDir (flannel).</summary>
     public string Dir { get; }
@@ -330,7 +330,7 @@ internal sealed class FlannelNode
     /// Runs one of our published plugins inside this node's namespace as a runtime would
     /// (<c>ip netns exec node plugin</c>, CNI_PATH = artifacts/cni-bin).
     /// </summary>
-    public ProcessResult Cni(string plugin, string command, TestNetns pod, string config, string ifName = "eth0")
+    public ProcessResult Cni(string plugin, string command, TestNamespace pod, string config, string ifName = "eth0")
     {
         string path = RepoPaths.OurPlugin(plugin);
         Dictionary<string, string?> env = PluginRunner.Env(command, pod.Path, containerId: pod.Name, ifName: ifName, cniPath: RepoPaths.PluginDir);

@@ -73,8 +73,8 @@ public class TwoNodeFlannelTests
     private static void CrossNode(TwoNodeFlannel cluster)
     {
         FlannelNode node1 = cluster.Nodes[0], node2 = cluster.Nodes[1];
-        (TestNetns pod1, CniResult result1, string stdout1) = AddPod(cluster, node1);
-        (TestNetns pod2, CniResult result2, string stdout2) = AddPod(cluster, node2);
+        (TestNamespace pod1, CniResult result1, string stdout1) = AddPod(cluster, node1);
+        (TestNamespace pod2, CniResult result2, string stdout2) = AddPod(cluster, node2);
 
         // Across the overlay and back, for each family, through that family's VTEP on both nodes.
         AssertPingsThrough(cluster, FlannelNode.Vtep, pod1, Address(result1, v4: true), pod2, Address(result2, v4: true));
@@ -85,7 +85,7 @@ public class TwoNodeFlannelTests
             AssertPingsThrough(cluster, FlannelNode.Vtep6, pod1, Address(result1, v4: false), pod2, Address(result2, v4: false));
         }
 
-        foreach ((FlannelNode node, TestNetns pod, string stdout) in new[] { (node1, pod1, stdout1), (node2, pod2, stdout2) })
+        foreach ((FlannelNode node, TestNamespace pod, string stdout) in new[] { (node1, pod1, stdout1), (node2, pod2, stdout2) })
         {
             (string plugin, string config) = PodNetwork(node);
             ProcessResult check = node.Cni(plugin, "CHECK", pod, BridgeNode.WithPrevResult(config, stdout));
@@ -109,9 +109,9 @@ public class TwoNodeFlannelTests
     }
 
     /// <summary>Loopback, then the pod network, as a runtime adds a pod; checks the pod got this node's subnet.</summary>
-    private static (TestNetns Pod, CniResult Result, string Stdout) AddPod(TwoNodeFlannel cluster, FlannelNode node)
+    private static (TestNamespace Pod, CniResult Result, string Stdout) AddPod(TwoNodeFlannel cluster, FlannelNode node)
     {
-        TestNetns pod = cluster.Pod(node.Number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        TestNamespace pod = cluster.Pod(node.Number.ToString(System.Globalization.CultureInfo.InvariantCulture));
         ProcessResult lo = node.Cni("loopback", "ADD", pod, Loopback, "lo");
         Assert.True(lo.ExitCode == 0, lo.ToString());
         (string plugin, string config) = PodNetwork(node);
@@ -150,7 +150,7 @@ public class TwoNodeFlannelTests
     /// least one packet per echo request and reply (the pods' own subnets are reached over cni0, the other
     /// node's only through the VTEP).
     /// </summary>
-    private static void AssertPingsThrough(TwoNodeFlannel cluster, string vtep, TestNetns pod1, string address1, TestNetns pod2, string address2)
+    private static void AssertPingsThrough(TwoNodeFlannel cluster, string vtep, TestNamespace pod1, string address1, TestNamespace pod2, string address2)
     {
         (long Rx, long Tx)[] before = [.. cluster.Nodes.Select(n => TwoNodeFlannel.Counters(n.Netns, vtep))];
         AssertAnswered(pod1, address2);
@@ -165,7 +165,7 @@ public class TwoNodeFlannelTests
     }
 
     /// <summary>Sends <see cref="Pings"/> echo requests from inside a pod (an ICMP socket made there) and asserts each was answered.</summary>
-    private static void AssertAnswered(TestNetns from, string address)
+    private static void AssertAnswered(TestNamespace from, string address)
     {
         using NetworkNamespace ns = NetworkNamespace.Open(from.Path);
         IPStatus[] statuses = ns.Run(() =>

@@ -23,8 +23,8 @@ public class RealPluginTests
         node.Go("bridge", "host-local", "tuning");
         CniRuntime rt = node.Runtime();
         CniNetwork net = RuntimeNode.List(version, "gonet", node.Bridge(), """{"type":"tuning","mtu":1400}""");
-        TestNetns pod1 = node.Pod("a");
-        TestNetns pod2 = node.Pod("b");
+        TestNamespace pod1 = node.Pod("a");
+        TestNamespace pod2 = node.Pod("b");
 
         await AddTwoPodsThatReachEachOther(rt, net, pod1, pod2, CniVersion.Parse(version));
         Assert.Contains("mtu 1400", pod1.Ip("link", "show", "eth0"), StringComparison.Ordinal);
@@ -46,7 +46,7 @@ public class RealPluginTests
         node.Go("bridge", "host-local", "portmap");
         CniRuntime rt = node.Runtime();
         CniNetwork net = RuntimeNode.List("1.0.0", "pmnet", node.Bridge(), """{"type":"portmap","capabilities":{"portMappings":true}}""");
-        TestNetns pod = node.Pod("pm");
+        TestNamespace pod = node.Pod("pm");
         var attach = new AttachmentParameters
         {
             ContainerId = "ctr-pm",
@@ -72,7 +72,7 @@ public class RealPluginTests
         dir.Write("99-loopback.conf", """{"cniVersion":"1.0.0","name":"lo","type":"loopback"}""");
         CniNetwork net = CniConfigLoader.LoadNetwork(dir.Path, "lo");
         CniRuntime rt = node.Runtime();
-        TestNetns pod = node.Pod("lo");
+        TestNamespace pod = node.Pod("lo");
         await rt.AddNetworkListAsync(net, new AttachmentParameters { ContainerId = "ctr-lo", NetNs = pod.Path, IfName = "lo" }, Ct);
         Assert.Contains("UP", pod.Ip("link", "show", "lo"), StringComparison.Ordinal);
         await rt.CheckNetworkListAsync(net, new AttachmentParameters { ContainerId = "ctr-lo", NetNs = pod.Path, IfName = "lo" }, Ct);
@@ -86,8 +86,8 @@ public class RealPluginTests
         node.Ours("bridge", "host-local");
         CniRuntime rt = node.Runtime();
         CniNetwork net = RuntimeNode.List("1.1.0", "ournet", node.Bridge("10.89.0.0/24", "cnirt1"));
-        TestNetns pod1 = node.Pod("a");
-        TestNetns pod2 = node.Pod("b");
+        TestNamespace pod1 = node.Pod("a");
+        TestNamespace pod2 = node.Pod("b");
 
         await rt.GetStatusAsync(net, Ct);
         (CniResult r1, CniResult r2) = await AddTwoPodsThatReachEachOther(rt, net, pod1, pod2, CniVersion.V1_1_0);
@@ -112,7 +112,7 @@ public class RealPluginTests
         CniRuntime rt = node.Runtime();
         CniNetwork net = CniNetwork.Parse(System.Text.Encoding.UTF8.GetBytes(
             $$"""{"cniVersion":"1.1.0","cniVersions":["1.0.0","1.1.0"],"name":"mixnet","plugins":[{{node.Bridge("10.90.0.0/24", "cnirt2")}},{"type":"tuning","mtu":1300}]}"""));
-        TestNetns pod = node.Pod("mix");
+        TestNamespace pod = node.Pod("mix");
         CniResult result = await rt.AddNetworkListAsync(net, RuntimeNode.Attach(pod, "ctr-mix"), Ct);
         Assert.Equal(CniVersion.V1_1_0, result.CniVersion);
         Assert.Equal([result.Ips.Single().Address.ToString()], RuntimeNode.PodAddresses(pod));
@@ -137,7 +137,7 @@ public class RealPluginTests
             """);
         CniRuntime rt = node.Runtime();
         CniNetwork net = RuntimeNode.List("1.0.0", "rbnet", node.Bridge("10.91.0.0/24", "cnirt3"), """{"type":"tuning"}""", """{"type":"refuse"}""");
-        TestNetns pod = node.Pod("rb");
+        TestNamespace pod = node.Pod("rb");
         CniPluginException e = await Assert.ThrowsAsync<CniPluginException>(() => rt.AddNetworkListAsync(net, RuntimeNode.Attach(pod, "ctr-rb"), Ct));
         Assert.Equal("refuse", e.PluginType);
         Assert.Equal(CniErrorCode.InvalidNetworkConfig, e.Code);
@@ -154,7 +154,7 @@ public class RealPluginTests
         node.Go("bridge", "host-local");
         CniRuntime rt = node.Runtime();
         CniNetwork net = RuntimeNode.List("1.0.0", "fiftynet", node.Bridge("10.92.0.0/24", "cnirt4"));
-        TestNetns[] pods = Enumerable.Range(0, 50).Select(i => node.Pod("f" + i)).ToArray();
+        TestNamespace[] pods = Enumerable.Range(0, 50).Select(i => node.Pod("f" + i)).ToArray();
 
         CniResult[] results = await Task.WhenAll(pods.Select((pod, i) => rt.AddNetworkListAsync(net, RuntimeNode.Attach(pod, $"ctr-{i}"), Ct)));
         Assert.Equal(50, results.Select(r => r.Ips.Single().Address.ToString()).Distinct().Count());
@@ -175,7 +175,7 @@ public class RealPluginTests
     }
 
     /// <summary>Adds <paramref name="pod1"/> as ctr-a and <paramref name="pod2"/> as ctr-b: results in <paramref name="version"/>, each pod holds its address, and pod1 reaches pod2.</summary>
-    private static async Task<(CniResult A, CniResult B)> AddTwoPodsThatReachEachOther(CniRuntime rt, CniNetwork net, TestNetns pod1, TestNetns pod2, CniVersion version)
+    private static async Task<(CniResult A, CniResult B)> AddTwoPodsThatReachEachOther(CniRuntime rt, CniNetwork net, TestNamespace pod1, TestNamespace pod2, CniVersion version)
     {
         CniResult r1 = await rt.AddNetworkListAsync(net, RuntimeNode.Attach(pod1, "ctr-a"), Ct);
         CniResult r2 = await rt.AddNetworkListAsync(net, RuntimeNode.Attach(pod2, "ctr-b"), Ct);
@@ -188,7 +188,7 @@ public class RealPluginTests
     }
 
     /// <summary>Deletes ctr-a and ctr-b, and ctr-b once more (DEL is idempotent); then the network leaves no lease, no veth and no cache entry.</summary>
-    private static async Task DeleteTwoPodsAndAssertNothingLeft(RuntimeNode node, CniRuntime rt, CniNetwork net, TestNetns pod1, TestNetns pod2)
+    private static async Task DeleteTwoPodsAndAssertNothingLeft(RuntimeNode node, CniRuntime rt, CniNetwork net, TestNamespace pod1, TestNamespace pod2)
     {
         await rt.DeleteNetworkListAsync(net, RuntimeNode.Attach(pod1, "ctr-a"), Ct);
         await rt.DeleteNetworkListAsync(net, RuntimeNode.Attach(pod2, "ctr-b"), Ct);

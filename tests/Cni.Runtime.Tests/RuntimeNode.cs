@@ -10,7 +10,7 @@ namespace Cni.Runtime.Tests;
 /// and host veths in the namespace it starts in): each call runs on a thread that has entered the node,
 /// and spawns from there. The machine's own namespace is never touched.
 /// </summary>
-internal sealed class NodeExecutor(TestNetns node, TimeSpan timeout) : IPluginExecutor
+internal sealed class NodeExecutor(TestNamespace node, TimeSpan timeout) : IPluginExecutor
 {
     private readonly ProcessPluginExecutor _inner = new(timeout);
 
@@ -34,14 +34,14 @@ internal sealed class NodeExecutor(TestNetns node, TimeSpan timeout) : IPluginEx
 /// </summary>
 internal sealed partial class RuntimeNode : IDisposable
 {
-    private readonly List<TestNetns> _pods = [];
+    private readonly List<TestNamespace> _pods = [];
     private readonly TempDir _root;
 
     public RuntimeNode(string tag)
     {
         Requires.Root();
         _root = new TempDir("node-" + tag);
-        Node = new TestNetns("rt" + tag);
+        Node = TestNamespace.Create("rt" + tag);
         BinDir = Path.Combine(_root.Path, "bin");
         DataDir = Path.Combine(_root.Path, "data");
         CacheDir = Path.Combine(_root.Path, "cache");
@@ -49,7 +49,7 @@ internal sealed partial class RuntimeNode : IDisposable
         Node.Ip("link", "set", "lo", "up");
     }
 
-    public TestNetns Node { get; }
+    public TestNamespace Node { get; }
 
     public string BinDir { get; }
 
@@ -95,14 +95,14 @@ internal sealed partial class RuntimeNode : IDisposable
         Log = Log,
     });
 
-    public TestNetns Pod(string tag = "pod")
+    public TestNamespace Pod(string tag = "pod")
     {
-        var pod = new TestNetns("rtp" + tag);
+        var pod = TestNamespace.Create("rtp" + tag);
         _pods.Add(pod);
         return pod;
     }
 
-    public static AttachmentParameters Attach(TestNetns pod, string containerId) =>
+    public static AttachmentParameters Attach(TestNamespace pod, string containerId) =>
         new() { ContainerId = containerId, NetNs = pod.Path, IfName = "eth0" };
 
     /// <summary>The bridge plugin's configuration with host-local IPAM in this node's data directory.</summary>
@@ -126,12 +126,12 @@ internal sealed partial class RuntimeNode : IDisposable
         Node.Ip("-o", "link", "show", "type", "veth").Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>The IPv4 addresses of a pod's eth0, with prefix.</summary>
-    public static string[] PodAddresses(TestNetns pod) =>
+    public static string[] PodAddresses(TestNamespace pod) =>
         PodAddress().Matches(pod.Ip("-4", "-o", "addr", "show", "dev", "eth0")).Select(m => m.Groups[1].Value).ToArray();
 
     public void Dispose()
     {
-        foreach (TestNetns pod in _pods)
+        foreach (TestNamespace pod in _pods)
         {
             pod.Dispose();
         }

@@ -108,7 +108,7 @@ public sealed class ExecutorSeamTests
     [Fact]
     public void A_canned_error_object_is_raised_with_its_code_message_and_details_and_stderr_is_passed_on()
     {
-        var executor = new FakePluginExecutor { Respond = _ => FakePluginExecutor.Failure(18, "no room", "range 10.9.0.0/24 is full", stderr: "ipam-x: allocating\n") };
+        var executor = new FakePluginExecutor { Respond = _ => FakePluginExecutor.Failure((CniErrorCode)18, "no room", "range 10.9.0.0/24 is full", stderr: "ipam-x: allocating\n") };
         Harness h = For("ADD", executor).Run(new MainPlugin());
         CniError e = h.Error();
         Assert.Equal((CniErrorCode)18, e.Code);
@@ -142,7 +142,7 @@ public sealed class ExecutorSeamTests
     [Fact]
     public void A_missing_plugin_is_the_executors_error()
     {
-        var executor = new FakePluginExecutor { Missing = ["ipam-x"] };
+        var executor = new FakePluginExecutor { Missing = new HashSet<string> { "ipam-x" } };
         CniError e = For("ADD", executor).Run(new MainPlugin()).Error();
         Assert.Equal("failed to find plugin \"ipam-x\" in path [/opt/a /opt/b]", e.Message);
         Assert.Empty(executor.Calls);

@@ -11,6 +11,17 @@ internal sealed record ProcessResult(int ExitCode, string Stdout, string Stderr)
 /// <summary>Runs executables (our NativeAOT binaries, the Go reference plugins) as a runtime would.</summary>
 internal static class Processes
 {
+    /// <summary>Runs a program with this process's environment and returns its standard output; throws with its standard error on a non-zero exit.</summary>
+    public static string Output(params string[] command)
+    {
+        var inherited = Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+        ProcessResult run = Run(command[0], inherited, (byte[]?)null, command[1..]);
+        return run.ExitCode == 0
+            ? run.Stdout
+            : throw new InvalidOperationException($"'{string.Join(' ', command)}' exited with {run.ExitCode}: {run.Stderr}");
+    }
+
     /// <summary>Runs a program with exactly the given environment (plus PATH), feeding stdin, with a time limit.</summary>
     public static ProcessResult Run(string path, IReadOnlyDictionary<string, string?> env, string? stdin = null, IEnumerable<string>? args = null, int timeoutMs = 60_000) =>
         Run(path, env, stdin is null ? null : System.Text.Encoding.UTF8.GetBytes(stdin), args, timeoutMs);

@@ -73,30 +73,3 @@ internal static class Requires
 
 /// <summary>What a kernel probe found: whether the feature is there, and the kernel's answer that shows it.</summary>
 internal readonly record struct KernelProbe(bool Present, string Evidence);
-
-/// <summary>Probes of kernel features, each run once per test process in a throwaway namespace.</summary>
-internal static class KernelProbes
-{
-    private static readonly Lazy<KernelProbe> VlanFiltering = new(ProbeVlanFiltering);
-
-    /// <summary>
-    /// Bridge VLAN filtering (CONFIG_BRIDGE_VLAN_FILTERING): <c>ip link add type bridge vlan_filtering 1</c>
-    /// succeeds, or fails with EOPNOTSUPP ("Operation not supported"); any other failure is not proof
-    /// either way and fails the test.
-    /// </summary>
-    public static KernelProbe BridgeVlanFiltering() => VlanFiltering.Value;
-
-    private static KernelProbe ProbeVlanFiltering()
-    {
-        using var ns = new TestNetns("vlanprobe");
-        try
-        {
-            ns.Ip("link", "add", "vlprobe", "type", "bridge", "vlan_filtering", "1");
-            return new KernelProbe(true, "'ip link add type bridge vlan_filtering 1' succeeds");
-        }
-        catch (InvalidOperationException e) when (e.Message.Contains("Operation not supported", StringComparison.Ordinal))
-        {
-            return new KernelProbe(false, "'ip link add type bridge vlan_filtering 1' fails with EOPNOTSUPP: " + e.Message.Trim());
-        }
-    }
-}

@@ -23,7 +23,7 @@ public sealed class IptablesLeftoverTests
     }
 
     // Exactly what SetupIPMasq (pkg/ip/ipmasq_iptables_linux.go) does for one address.
-    private static void ReferenceSetup(TestNetns ns, string iptables, string chain, string comment, string address, string subnet, string multicast)
+    private static void ReferenceSetup(TestNamespace ns, string iptables, string chain, string comment, string address, string subnet, string multicast)
     {
         string[] chains = ns.Exec(iptables, "-t", "nat", "-S").Split('\n');
         if (!chains.Contains("-N " + chain))
@@ -39,7 +39,7 @@ public sealed class IptablesLeftoverTests
     [Fact]
     public void Chain_name_is_CNI_and_the_sha512_of_network_and_container_cut_to_28()
     {
-        string hex = TestNetns.Run("sh", "-c", "printf %s mynetcid1 | sha512sum")[..24];
+        string hex = Processes.Output("sh", "-c", "printf %s mynetcid1 | sha512sum")[..24];
         Assert.Equal("CNI-" + hex, IptablesMasqueradeRules.ChainName(Net, "cid1"));
         Assert.Equal(28, IptablesMasqueradeRules.ChainName(Net, "cid1").Length);
     }
@@ -49,12 +49,12 @@ public sealed class IptablesLeftoverTests
     {
         Requires.Root();
         string iptables = Tool("iptables"), ip6tables = Tool("ip6tables");
-        if (!TestNetns.Run(iptables, "--version").Contains("nf_tables", StringComparison.Ordinal))
+        if (!Processes.Output(iptables, "--version").Contains("nf_tables", StringComparison.Ordinal))
         {
             Requires.Unavailable("iptables is not the nf_tables variant (update-alternatives --set iptables /usr/sbin/iptables-nft)");
         }
 
-        using var ns = new TestNetns("nft-ipt");
+        using var ns = TestNamespace.Create("nft-ipt");
         string chain = IptablesMasqueradeRules.ChainName(Net, "cid1");
         string other = IptablesMasqueradeRules.ChainName(Net, "cid2");
         ReferenceSetup(ns, iptables, chain, "name: \"mynet\" id: \"cid1\"", "10.88.0.5", "10.88.0.5/16", "224.0.0.0/4");
@@ -87,7 +87,7 @@ public sealed class IptablesLeftoverTests
     {
         Requires.Root();
         string legacy = Tool("iptables-legacy");
-        using var ns = new TestNetns("nft-iptl");
+        using var ns = TestNamespace.Create("nft-iptl");
         string chain = IptablesMasqueradeRules.ChainName(Net, "cid1");
         ns.Exec(legacy, "-t", "nat", "-N", chain);
         using var handle = NetworkNamespace.Open(ns.Path);

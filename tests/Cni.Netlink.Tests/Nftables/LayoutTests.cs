@@ -21,7 +21,7 @@ public sealed class LayoutTests
     public void Masquerade_setup_keeps_every_address_of_a_dual_stack_attachment_and_teardown_is_idempotent()
     {
         Requires.Root();
-        using var ns = new TestNetns("nft-masq");
+        using var ns = TestNamespace.Create("nft-masq");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var nft = NftablesSocket.OpenIn(handle);
         IPCidr[] addresses = [IPCidr.Parse("10.88.0.5/16"), IPCidr.Parse("fd00:88::5/64")];
@@ -60,7 +60,7 @@ public sealed class LayoutTests
     public void Twenty_concurrent_setups_each_keep_their_rules_and_concurrent_teardowns_leave_none()
     {
         Requires.Root();
-        using var ns = new TestNetns("nft-conc");
+        using var ns = TestNamespace.Create("nft-conc");
         using var handle = NetworkNamespace.Open(ns.Path);
         IPCidr Address(int i) => IPCidr.Parse($"10.88.0.{i + 10}/16");
 
@@ -96,7 +96,7 @@ public sealed class LayoutTests
     public void Masquerade_teardown_with_nothing_there_succeeds()
     {
         Requires.Root();
-        using var ns = new TestNetns("nft-masq0");
+        using var ns = TestNamespace.Create("nft-masq0");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var nft = NftablesSocket.OpenIn(handle);
         Assert.Equal(0, MasqueradeRules.Teardown(nft, Net, "eth0", Cid));
@@ -109,7 +109,7 @@ public sealed class LayoutTests
     public void Masquerade_gc_keeps_only_the_valid_attachments_of_its_network()
     {
         Requires.Root();
-        using var ns = new TestNetns("nft-gc");
+        using var ns = TestNamespace.Create("nft-gc");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var nft = NftablesSocket.OpenIn(handle);
         MasqueradeRules.Setup(nft, Net, "eth0", "a", [IPCidr.Parse("10.88.0.2/16")]);
@@ -128,8 +128,8 @@ public sealed class LayoutTests
     public void Masquerade_comment_is_the_references_hashed_prefix_and_description()
     {
         // H = the first 16 hex digits of SHA-512, computed here with sha512sum as an independent oracle.
-        string hNet = TestNetns.Run("sh", "-c", "printf %s mynet | sha512sum").Substring(0, 16);
-        string hInstance = TestNetns.Run("sh", "-c", $"printf %s eth0:{Cid} | sha512sum").Substring(0, 16);
+        string hNet = Processes.Output("sh", "-c", "printf %s mynet | sha512sum").Substring(0, 16);
+        string hInstance = Processes.Output("sh", "-c", $"printf %s eth0:{Cid} | sha512sum").Substring(0, 16);
         Assert.Equal($"{hNet}-{hInstance}, net: mynet, if: eth0, id: {Cid}", MasqueradeRules.Comment(Net, "eth0", Cid));
         Assert.Equal($"{hNet}-{hInstance}", MasqueradeRules.InstancePrefix(Net, "eth0", Cid));
 
@@ -143,7 +143,7 @@ public sealed class LayoutTests
     public void Spoof_check_setup_verify_and_teardown()
     {
         Requires.Root();
-        using var ns = new TestNetns("nft-spoof");
+        using var ns = TestNamespace.Create("nft-spoof");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var nft = NftablesSocket.OpenIn(handle);
         var mac = PhysicalAddress.Parse("0a:58:0a:58:00:05");

@@ -12,7 +12,7 @@ namespace Cni.Netlink.Tests.Nftables;
 /// </summary>
 public sealed class NftKernelTests
 {
-    internal static JsonElement NftJson(TestNetns ns) =>
+    internal static JsonElement NftJson(TestNamespace ns) =>
         JsonDocument.Parse(ns.Exec(Nft(), "-j", "list", "ruleset")).RootElement.GetProperty("nftables");
 
     internal static string Nft()
@@ -33,7 +33,7 @@ public sealed class NftKernelTests
     public void Table_chains_and_rule_are_created_in_one_transaction_and_read_back()
     {
         Requires.Root();
-        using var ns = new TestNetns("nft-basic");
+        using var ns = TestNamespace.Create("nft-basic");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var nft = NftablesSocket.OpenIn(handle);
 

@@ -14,7 +14,7 @@ public sealed class NftTransactionTests
     public void A_batch_whose_last_operation_fails_changes_nothing_and_names_the_failing_operation()
     {
         Requires.Root();
-        using var ns = new TestNetns("nft-atomic");
+        using var ns = TestNamespace.Create("nft-atomic");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var nft = NftablesSocket.OpenIn(handle);
 
@@ -58,7 +58,7 @@ public sealed class NftTransactionTests
     public void Errors_name_the_first_failure_and_count_the_later_ones_and_deleting_what_is_missing_is_enoent()
     {
         Requires.Root();
-        using var ns = new TestNetns("nft-errors");
+        using var ns = TestNamespace.Create("nft-errors");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var nft = NftablesSocket.OpenIn(handle);
 
@@ -103,7 +103,7 @@ public sealed class NftTransactionTests
     public void A_large_batch_of_rules_is_answered_in_full()
     {
         Requires.Root();
-        using var ns = new TestNetns("nft-large");
+        using var ns = TestNamespace.Create("nft-large");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var nft = NftablesSocket.OpenIn(handle);
         using (NftTransaction tx = nft.Begin())

@@ -22,7 +22,7 @@ public sealed class PostroutingReuseTests
     public void A_second_setup_leaves_the_postrouting_rules_and_their_handles_unchanged()
     {
         Requires.Root();
-        using var ns = new TestNetns("nft-reuse");
+        using var ns = TestNamespace.Create("nft-reuse");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var nft = NftablesSocket.OpenIn(handle);
 
@@ -49,7 +49,7 @@ public sealed class PostroutingReuseTests
     public void A_tampered_postrouting_chain_is_refilled(string tamper)
     {
         Requires.Root();
-        using var ns = new TestNetns("nft-tamper");
+        using var ns = TestNamespace.Create("nft-tamper");
         using var handle = NetworkNamespace.Open(ns.Path);
         using var nft = NftablesSocket.OpenIn(handle);
         MasqueradeRules.Setup(nft, Net, "eth0", "a", [IPCidr.Parse("10.88.0.2/16")]);

@@ -18,7 +18,7 @@ public sealed class ReferenceLayoutTests
     // The comment computed independently of MasqueradeRules: sha512sum in a shell.
     private static string ReferenceComment(string network, string ifName, string containerId)
     {
-        string h(string text) => TestNetns.Run("sh", "-c", $"printf %s '{text}' | sha512sum")[..16];
+        string h(string text) => Processes.Output("sh", "-c", $"printf %s '{text}' | sha512sum")[..16];
         return $"{h(network)}-{h(ifName + ":" + containerId)}, net: {network}, if: {ifName}, id: {containerId}";
     }
 
@@ -41,7 +41,7 @@ public sealed class ReferenceLayoutTests
         return text.ToString();
     }
 
-    private static void Load(TestNetns ns, string ruleset)
+    private static void Load(TestNamespace ns, string ruleset)
     {
         string file = Path.Combine(Path.GetTempPath(), ns.Name + ".nft");
         File.WriteAllText(file, ruleset);
@@ -56,7 +56,7 @@ public sealed class ReferenceLayoutTests
     }
 
     // nft -j list ruleset without what differs between two namespaces by construction: handles and the metainfo.
-    private static string Shape(TestNetns ns)
+    private static string Shape(TestNamespace ns)
     {
         JsonArray items = JsonNode.Parse(ns.Exec(NftKernelTests.Nft(), "-j", "list", "ruleset"))!["nftables"]!.AsArray();
         var kept = new JsonArray();
@@ -80,7 +80,7 @@ public sealed class ReferenceLayoutTests
     public void Rules_loaded_with_nft_in_the_references_layout_are_torn_down_by_ours()
     {
         Requires.Root();
-        using var ns = new TestNetns("nft-refdown");
+        using var ns = TestNamespace.Create("nft-refdown");
         string comment = ReferenceComment(Net, "eth0", Cid);
         string other = ReferenceComment(Net, "eth0", "othercontainer");
         Load(ns, ReferenceRuleset(comment, ("ip", "10.88.0.7", "10.88.0.0/16"), ("ip6", "fd00:88::7", "fd00:88::/64")));
@@ -103,8 +103,8 @@ public sealed class ReferenceLayoutTests
     public void Our_setup_lists_in_nft_json_exactly_as_the_references_layout()
     {
         Requires.Root();
-        using var reference = new TestNetns("nft-refA");
-        using var ours = new TestNetns("nft-refB");
+        using var reference = TestNamespace.Create("nft-refA");
+        using var ours = TestNamespace.Create("nft-refB");
         string comment = ReferenceComment(Net, "eth0", Cid);
         Load(reference, ReferenceRuleset(comment, ("ip", "10.88.0.7", "10.88.0.0/16"), ("ip6", "fd00:88::7", "fd00:88::/64")));
 
@@ -121,8 +121,8 @@ public sealed class ReferenceLayoutTests
     public void Spoof_check_setup_lists_in_nft_json_exactly_as_the_references_layout()
     {
         Requires.Root();
-        using var reference = new TestNetns("nft-spA");
-        using var ours = new TestNetns("nft-spB");
+        using var reference = TestNamespace.Create("nft-spA");
+        using var ours = TestNamespace.Create("nft-spB");
         const string c = "macspoofchk-" + Cid + "-eth0";
         const string iface = "cni-br-iface-" + Cid + "-eth0";
         Load(reference, $$"""

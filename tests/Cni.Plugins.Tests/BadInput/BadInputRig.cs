@@ -21,15 +21,15 @@ internal sealed record BadInputRun(int Exit, int? Code, string? Msg, string Stdo
 /// </summary>
 internal sealed class BadInputRig : IDisposable
 {
-    private readonly TestNetns _node;
-    private readonly TestNetns _pod;
+    private readonly TestNamespace _node;
+    private readonly TestNamespace _pod;
     private readonly bool _go;
 
     public BadInputRig(bool go)
     {
         _go = go;
-        _node = new TestNetns(go ? "bi-node-go" : "bi-node");
-        _pod = new TestNetns(go ? "bi-pod-go" : "bi-pod");
+        _node = TestNamespace.Create(go ? "bi-node-go" : "bi-node");
+        _pod = TestNamespace.Create(go ? "bi-pod-go" : "bi-pod");
         Root = Directory.CreateTempSubdirectory("cnitest-badinput-").FullName;
         Bin = Path.Combine(Root, "bin");
         Directory.CreateDirectory(Bin);
@@ -155,7 +155,7 @@ internal sealed class BadInputRig : IDisposable
     public string State()
     {
         var sb = new StringBuilder();
-        foreach ((string label, TestNetns ns) in new[] { ("node", _node), ("pod", _pod) })
+        foreach ((string label, TestNamespace ns) in new[] { ("node", _node), ("pod", _pod) })
         {
             // One line per link, address and route, each naming its device, so a diff says what changed where.
             foreach (JsonNode? link in JsonNode.Parse(ns.Ip("-d", "-j", "addr", "show"))!.AsArray())

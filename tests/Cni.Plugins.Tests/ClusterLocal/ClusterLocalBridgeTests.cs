@@ -33,7 +33,7 @@ public class ClusterLocalBridgeTests
         var made = new List<IDisposable>();
         try
         {
-            var pods = new List<(BridgeNode Node, TestNetns Pod, string Config, string Bridge, string Id, string Address)>();
+            var pods = new List<(BridgeNode Node, TestNamespace Pod, string Config, string Bridge, string Id, string Address)>();
             foreach ((string name, string bridge) in nodes)
             {
                 var node = new BridgeNode("cl" + name[^1]);
@@ -44,7 +44,7 @@ public class ClusterLocalBridgeTests
                 string config = BridgeConfig(relay.Endpoint, prefix, name);
                 for (int p = 0; p < 3; p++)
                 {
-                    TestNetns pod = node.Pod($"{name[^1]}{p}");
+                    TestNamespace pod = node.Pod($"{name[^1]}{p}");
                     string id = $"{name}-pod{p}";
                     ProcessResult r = node.Run(bridge, "ADD", pod.Path, config, id);
                     CniResult result = PluginRunner.Result(r);

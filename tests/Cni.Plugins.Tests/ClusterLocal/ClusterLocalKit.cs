@@ -228,7 +228,7 @@ internal static class ClusterLocalKit
         private readonly IPEndPoint _upstream;
         private readonly CancellationTokenSource _stop = new();
 
-        public Relay(TestNetns ns, Uri upstream)
+        public Relay(TestNamespace ns, Uri upstream)
         {
             _upstream = new IPEndPoint(IPAddress.Loopback, upstream.Port);
             using NetworkNamespace inside = NetworkNamespace.Open(ns.Path);
