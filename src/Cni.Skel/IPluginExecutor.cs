@@ -36,6 +36,46 @@ public interface IPluginExecutor
     /// <returns>The exit code, stdout and stderr of the run.</returns>
     /// <exception cref="Cni.Spec.CniException">The plugin could not be started.</exception>
     PluginOutput Execute(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, TextWriter log);
+
+    /// <summary>
+    /// Starts a plugin and returns without waiting for it, so the caller can work while it runs
+    /// (<see cref="PluginDelegator.StartAdd"/> and its siblings); <see cref="IPluginRun.Wait"/> gives what
+    /// <see cref="Execute"/> would have returned.
+    /// </summary>
+    /// <remarks>
+    /// The default runs the plugin to completion here, through <see cref="Execute"/>, and hands back its
+    /// output: correct for every executor, concurrent for none. <see cref="ProcessPluginExecutor"/> spawns the
+    /// child and returns; <see cref="MultiCallPluginExecutor"/> runs an in-process plugin on a thread of its own.
+    /// An executor that overrides this must make the run's <see cref="IDisposable.Dispose"/> finish it (a child
+    /// reaped, a thread joined) when nobody waited.
+    /// </remarks>
+    /// <param name="path">What <see cref="Find"/> returned.</param>
+    /// <param name="environment">The plugin's whole environment, <c>CNI_COMMAND</c> included; not changed by the caller while it runs.</param>
+    /// <param name="stdin">The configuration to send on its stdin; not changed by the caller while it runs.</param>
+    /// <param name="log">Where the executor reports what it does itself: the caller's stderr.</param>
+    /// <returns>The running plugin.</returns>
+    /// <exception cref="Cni.Spec.CniException">The plugin could not be started.</exception>
+    IPluginRun Start(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, TextWriter log) =>
+        new CompletedPluginRun(Execute(path, environment, stdin, log));
+}
+
+/// <summary>A plugin started by <see cref="IPluginExecutor.Start"/>: wait for it once, and dispose of it in any case.</summary>
+public interface IPluginRun : IDisposable
+{
+    /// <summary>Waits until the plugin has finished and returns what it did, as <see cref="IPluginExecutor.Execute"/> would have.</summary>
+    /// <returns>The exit code, stdout and stderr of the run.</returns>
+    /// <exception cref="Cni.Spec.CniException">The run failed as a run (it was killed at its time limit, for example).</exception>
+    PluginOutput Wait();
+}
+
+/// <summary>A run that was over when it was started: <see cref="IPluginExecutor.Start"/>'s default.</summary>
+internal sealed class CompletedPluginRun(PluginOutput output) : IPluginRun
+{
+    public PluginOutput Wait() => output;
+
+    public void Dispose()
+    {
+    }
 }
 
 /// <summary>What a delegate plugin did: its exit code and what it wrote on stdout and stderr.</summary>
