@@ -43,8 +43,10 @@ public interface IPluginExecutor
     /// <see cref="Execute"/> would have returned.
     /// </summary>
     /// <remarks>
-    /// The default runs the plugin to completion here, through <see cref="Execute"/>, and hands back its
-    /// output: correct for every executor, concurrent for none. <see cref="ProcessPluginExecutor"/> spawns the
+    /// The default runs nothing here: the plugin is run through <see cref="Execute"/> when the run is waited for
+    /// (or disposed of without a wait), so an executor that does not override this sees its calls at the very
+    /// point, and in the order, the synchronous calls made them: correct for every executor, concurrent for none.
+    /// <see cref="ProcessPluginExecutor"/> spawns the
     /// child and returns; <see cref="MultiCallPluginExecutor"/> runs an in-process plugin on a thread of its own.
     /// An executor that overrides this must make the run's <see cref="IDisposable.Dispose"/> finish it (a child
     /// reaped, a thread joined) when nobody waited.
@@ -56,7 +58,7 @@ public interface IPluginExecutor
     /// <returns>The running plugin.</returns>
     /// <exception cref="Cni.Spec.CniException">The plugin could not be started.</exception>
     IPluginRun Start(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, TextWriter log) =>
-        new CompletedPluginRun(Execute(path, environment, stdin, log));
+        new DeferredPluginRun(() => Execute(path, environment, stdin, log));
 }
 
 /// <summary>A plugin started by <see cref="IPluginExecutor.Start"/>: wait for it once, and dispose of it in any case.</summary>
@@ -68,13 +70,46 @@ public interface IPluginRun : IDisposable
     PluginOutput Wait();
 }
 
-/// <summary>A run that was over when it was started: <see cref="IPluginExecutor.Start"/>'s default.</summary>
-internal sealed class CompletedPluginRun(PluginOutput output) : IPluginRun
+/// <summary>A run made when it is waited for (or disposed of): <see cref="IPluginExecutor.Start"/>'s default.</summary>
+internal sealed class DeferredPluginRun(Func<PluginOutput> run) : IPluginRun
 {
-    public PluginOutput Wait() => output;
+    private PluginOutput? _output;
+    private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _failure;
+    private bool _ran;
 
+    public PluginOutput Wait()
+    {
+        if (!_ran)
+        {
+            _ran = true;
+            try
+            {
+                _output = run();
+            }
+            catch (Exception e)
+            {
+                _failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+        }
+
+        _failure?.Throw();
+        return _output!;
+    }
+
+    /// <summary>Runs it if nobody waited (a started delegation always runs), dropping the outcome.</summary>
     public void Dispose()
     {
+        if (!_ran)
+        {
+            try
+            {
+                _ = Wait();
+            }
+            catch (Exception)
+            {
+                // Nobody asked for the outcome; PendingDelegation reports a failure it waited for itself.
+            }
+        }
     }
 }
 

@@ -344,7 +344,7 @@ public sealed class PendingDelegationTests : IDisposable
     }
 
     [Fact]
-    public void A_user_written_executor_without_Start_runs_the_delegate_at_the_start()
+    public void A_user_written_executor_without_Start_runs_the_delegate_where_it_is_waited_for()
     {
         var fake = new FakePluginExecutor
         {
@@ -352,7 +352,7 @@ public sealed class PendingDelegationTests : IDisposable
                 ? FakePluginExecutor.Success(Result, stderr: "fake stderr\n")
                 : FakePluginExecutor.Failure(11, "later", stderr: "fake failure\n"),
         };
-        int callsAfterStart = -1;
+        int callsAfterStart = -1, callsAfterWait = -1;
         CniException? del = null;
         Harness h = Harness("ADD", fake).Run(new LambdaPlugin
         {
@@ -361,13 +361,14 @@ public sealed class PendingDelegationTests : IDisposable
                 using PendingDelegation ipam = request.Delegate.StartAdd("ipam");
                 callsAfterStart = fake.Calls.Count;
                 CniResult result = ipam.Result;
+                callsAfterWait = fake.Calls.Count;
                 using PendingDelegation undo = request.Delegate.StartDelete("ipam");
                 del = Assert.Throws<CniException>(undo.Wait);
                 return result;
             },
         });
         Assert.True(h.ExitCode == 0, h.Stdout);
-        Assert.Equal(1, callsAfterStart);
+        Assert.Equal((0, 1), (callsAfterStart, callsAfterWait));
         Assert.Equal(["ADD", "DEL"], fake.Calls.Select(c => c.Command));
         Assert.Equal(h.Stdin, fake.Calls[0].StdinText);
         Assert.Equal("10.1.2.3/24", PluginRunnerText(h.Stdout));
