@@ -198,6 +198,23 @@ public sealed partial class BridgeOverlapTests
     }
 
     [Fact]
+    public void A_del_whose_ipam_cannot_be_started_still_removes_the_link_and_reports_it()
+    {
+        Requires.Root();
+        string bridge = RepoPaths.OurPlugin("bridge");
+        using BridgeNode node = OurNode("ovn");
+        TestNetns pod = node.Pod();
+        Assert.Equal(0, node.Run(bridge, "ADD", pod.Path, node.Config(), "one").ExitCode);
+        File.Delete(Path.Combine(node.PluginPath, "host-local"));
+
+        ProcessResult del = node.Run(bridge, "DEL", pod.Path, node.Config(), "one");
+        Assert.NotEqual(0, del.ExitCode);
+        Assert.StartsWith("failed to find plugin \"host-local\"", PluginRunner.Error(del).Message, StringComparison.Ordinal);
+        Assert.Empty(BridgeNode.LinkNames(pod));
+        Assert.Equal(["cni0"], BridgeNode.LinkNames(node.Node));
+    }
+
+    [Fact]
     public void A_dhcp_ipam_is_still_called_once_the_link_exists_and_after_it_is_removed()
     {
         Requires.Root();

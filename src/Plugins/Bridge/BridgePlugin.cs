@@ -181,9 +181,22 @@ internal sealed class BridgePlugin : ICniPlugin
 
         // Started first where it needs nothing of the link, and so run while the rules and the veth go (the reference
         // frees the lease before it deletes the link, too); disposed, so waited for, even if the teardown throws.
-        using PendingDelegation? ipam = config.IpamType is string earlyType && RunsAlongside(earlyType)
-            ? request.Delegate.StartDelete(earlyType)
-            : null;
+        // One that cannot be started (no such binary) is left to the call in order below, which fails the same
+        // way after the teardown, as before.
+        PendingDelegation? ipam = null;
+        if (config.IpamType is string earlyType && RunsAlongside(earlyType))
+        {
+            try
+            {
+                ipam = request.Delegate.StartDelete(earlyType);
+            }
+            catch (CniException)
+            {
+                ipam = null;
+            }
+        }
+
+        using PendingDelegation? pendingIpam = ipam;
 
         // The attachment's rules go first, whether or not the namespace is still there (the reference leaks them
         // when it is gone), by their names alone: no address has to be read from the pod. Before the link, so that
