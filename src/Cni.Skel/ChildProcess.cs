@@ -9,7 +9,8 @@ namespace Cni.Skel;
 /// Runs one program to completion on the calling thread: <c>posix_spawn</c> with pipes on its stdin,
 /// stdout and stderr, one <c>poll</c> loop that writes stdin and drains both outputs (so neither side
 /// waits for the other, whatever the sizes), and <c>waitpid</c> for its exit. No thread, no SIGCHLD
-/// handler, no <c>System.Diagnostics.Process</c>.
+/// handler, no <c>System.Diagnostics.Process</c>. <see cref="Start"/> splits the run in two: the spawn
+/// (and the stdin a pipe takes) now, the exchange and the reaping later, on whichever thread completes it.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -58,7 +59,7 @@ internal static unsafe partial class ChildProcess
     /// <summary>Runs the program and waits for it, without a time limit.</summary>
     /// <exception cref="Win32Exception">It could not be started (the errno of the spawn, e.g. ETXTBSY).</exception>
     /// <exception cref="IOException">A pipe or wait failed.</exception>
-    public static Result Run(string path, IReadOnlyDictionary<string, string> environment, ReadOnlySpan<byte> stdin, IReadOnlyList<string>? arguments = null) =>
+    public static Result Run(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, IReadOnlyList<string>? arguments = null) =>
         Run(path, environment, stdin, arguments, Timeout.InfiniteTimeSpan, CancellationToken.None);
 
     /// <summary>
@@ -70,7 +71,21 @@ internal static unsafe partial class ChildProcess
     /// <exception cref="IOException">A pipe or wait failed.</exception>
     /// <exception cref="TimeoutException">It did not exit within the timeout and was killed.</exception>
     /// <exception cref="OperationCanceledException">The token was cancelled; the child was killed.</exception>
-    public static Result Run(string path, IReadOnlyDictionary<string, string> environment, ReadOnlySpan<byte> stdin, IReadOnlyList<string>? arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    public static Result Run(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, IReadOnlyList<string>? arguments, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        using Running running = Start(path, environment, stdin, arguments, timeout, cancellationToken);
+        return running.Complete();
+    }
+
+    /// <summary>
+    /// Starts the program and returns at once, with as much of <paramref name="stdin"/> written as the pipe takes
+    /// without blocking (all of a configuration: a pipe holds 64 KiB), so the child runs while the caller works.
+    /// <see cref="Running.Complete"/> writes the rest, reads both outputs and reaps it; the limit counts from here.
+    /// </summary>
+    /// <exception cref="Win32Exception">It could not be started (the errno of the spawn, e.g. ETXTBSY).</exception>
+    /// <exception cref="IOException">A pipe failed.</exception>
+    /// <exception cref="OperationCanceledException">The token was cancelled before the start.</exception>
+    public static Running Start(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, IReadOnlyList<string>? arguments, TimeSpan timeout, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var deadline = new Deadline(timeout, cancellationToken);
@@ -86,39 +101,21 @@ internal static unsafe partial class ChildProcess
             }
 
             int pid = Spawn(path, arguments ?? [], environment, input[0], output[1], error[1]);
-            Close(ref input[0]);
-            Close(ref output[1]);
-            Close(ref error[1]);
-            byte[] stdout = [];
-            byte[] stderr = [];
-            int status;
-            bool finished = false;
+
+            // From here the Running owns the child and our ends of the pipes: its Dispose reaps it whatever happens.
+            var running = new Running(pid, input[1], output[0], error[0], stdin, deadline);
+            input[1] = output[0] = error[0] = -1;
             try
             {
-                finished = Exchange(ref input[1], ref output[0], ref error[0], stdin, ref deadline, out stdout, out stderr)
-                    && WaitUntil(pid, ref deadline);
+                running.WriteWhatFits();
             }
-            finally
+            catch
             {
-                // Killed when it ran out of time (or the exchange failed), and reaped either way, so no
-                // zombie and no orphan is left behind.
-                Close(ref input[1]);
-                Close(ref output[0]);
-                Close(ref error[0]);
-                if (!finished)
-                {
-                    _ = kill(pid, SigKill);
-                }
-
-                status = Wait(pid);
+                running.Dispose();
+                throw;
             }
 
-            if (!finished)
-            {
-                deadline.ThrowIfExpired();
-            }
-
-            return new Result(ExitCode(status), stdout, stderr);
+            return running;
         }
         finally
         {
@@ -127,6 +124,152 @@ internal static unsafe partial class ChildProcess
                 Close(ref input[i]);
                 Close(ref output[i]);
                 Close(ref error[i]);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A started child: <see cref="Complete"/> finishes the exchange and reaps it; <see cref="Dispose"/> without
+    /// it does the same and drops the result, so a child started is always reaped (never a zombie) and never
+    /// killed early but at its deadline. Used from one thread at a time.
+    /// </summary>
+    internal sealed class Running : IDisposable
+    {
+        private readonly int _pid;
+        private readonly ReadOnlyMemory<byte> _stdin;
+        private int _input;
+        private int _output;
+        private int _error;
+        private int _written;
+        private Deadline _deadline;
+        private bool _reaped;
+
+        internal Running(int pid, int input, int output, int error, ReadOnlyMemory<byte> stdin, Deadline deadline)
+        {
+            _pid = pid;
+            _input = input;
+            _output = output;
+            _error = error;
+            _stdin = stdin;
+            _deadline = deadline;
+        }
+
+        /// <summary>The child's process id.</summary>
+        public int Pid => _pid;
+
+        /// <summary>Whether the child has been reaped (by <see cref="Complete"/> or <see cref="Dispose"/>).</summary>
+        public bool IsReaped => _reaped;
+
+        /// <summary>Writes stdin without blocking until the pipe is full or it is all written; at the end closes our end.</summary>
+        internal void WriteWhatFits()
+        {
+            if (_stdin.IsEmpty)
+            {
+                Close(ref _input);
+                return;
+            }
+
+            if (fcntl(_input, FSetFl, LibC.O_NONBLOCK) != 0)
+            {
+                throw Failure("fcntl(O_NONBLOCK)");
+            }
+
+            fixed (byte* data = _stdin.Span)
+            {
+                while (_input >= 0)
+                {
+                    long w = LibC.write(_input, data + _written, _stdin.Length - _written);
+                    if (w > 0)
+                    {
+                        _written += (int)w;
+                        if (_written == _stdin.Length)
+                        {
+                            Close(ref _input);
+                        }
+
+                        continue;
+                    }
+
+                    int errno = w < 0 ? Marshal.GetLastPInvokeError() : 0;
+                    if (errno == LibC.EINTR)
+                    {
+                        continue;
+                    }
+
+                    if (w < 0 && errno != LibC.EAGAIN)
+                    {
+                        // EPIPE: the child closed its stdin without reading it all; its exit status says what happened.
+                        Close(ref _input);
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        /// <summary>
+        /// Writes the rest of stdin and reads stdout and stderr until the child closes them, then reaps it; at the
+        /// deadline (or on cancellation) kills it first. Once only.
+        /// </summary>
+        /// <exception cref="IOException">A pipe or wait failed (the child was killed and reaped).</exception>
+        /// <exception cref="TimeoutException">It did not exit within the timeout and was killed.</exception>
+        /// <exception cref="OperationCanceledException">The token was cancelled; the child was killed.</exception>
+        /// <exception cref="InvalidOperationException">It was already reaped.</exception>
+        public Result Complete()
+        {
+            if (_reaped)
+            {
+                throw new InvalidOperationException($"child {_pid} was already reaped");
+            }
+
+            byte[] stdout = [];
+            byte[] stderr = [];
+            int status;
+            bool finished = false;
+            try
+            {
+                finished = Exchange(ref _input, ref _output, ref _error, _stdin.Span, ref _written, ref _deadline, out stdout, out stderr)
+                    && WaitUntil(_pid, ref _deadline);
+            }
+            finally
+            {
+                // Killed when it ran out of time (or the exchange failed), and reaped either way, so no
+                // zombie and no orphan is left behind.
+                Close(ref _input);
+                Close(ref _output);
+                Close(ref _error);
+                if (!finished)
+                {
+                    _ = kill(_pid, SigKill);
+                }
+
+                _reaped = true;
+                status = Wait(_pid);
+            }
+
+            if (!finished)
+            {
+                _deadline.ThrowIfExpired();
+            }
+
+            return new Result(ExitCode(status), stdout, stderr);
+        }
+
+        /// <summary>Completes the run if nobody did (what it printed is dropped), so the child is reaped.</summary>
+        public void Dispose()
+        {
+            if (_reaped)
+            {
+                return;
+            }
+
+            try
+            {
+                _ = Complete();
+            }
+            catch (Exception e) when (e is IOException or TimeoutException or OperationCanceledException)
+            {
+                // Reaped regardless (Complete's finally); nobody asked for the outcome.
             }
         }
     }
@@ -239,19 +382,10 @@ internal static unsafe partial class ChildProcess
     /// Writes stdin and reads stdout and stderr until all three are done, whichever the child serves first,
     /// or until the deadline; <see langword="false"/> when the deadline ended it.
     /// </summary>
-    private static bool Exchange(ref int input, ref int output, ref int error, ReadOnlySpan<byte> stdin, ref Deadline deadline, out byte[] stdoutData, out byte[] stderrData)
+    private static bool Exchange(ref int input, ref int output, ref int error, ReadOnlySpan<byte> stdin, ref int written, ref Deadline deadline, out byte[] stdoutData, out byte[] stderrData)
     {
         var stdout = new Sink(4096);
         var stderr = new Sink(256);
-        int written = 0;
-        if (stdin.IsEmpty)
-        {
-            Close(ref input);
-        }
-        else if (fcntl(input, FSetFl, LibC.O_NONBLOCK) != 0)
-        {
-            throw Failure("fcntl(O_NONBLOCK)");
-        }
 
         PollFd* fds = stackalloc PollFd[3];
         fixed (byte* data = stdin)
@@ -473,7 +607,7 @@ internal static unsafe partial class ChildProcess
     }
 
     /// <summary>When a run must end: a time limit, a cancellation token, both or neither.</summary>
-    private struct Deadline(TimeSpan timeout, CancellationToken token)
+    internal struct Deadline(TimeSpan timeout, CancellationToken token)
     {
         // How often a cancellable wait looks at its token.
         private const int TokenSliceMs = 50;

@@ -36,6 +36,81 @@ public interface IPluginExecutor
     /// <returns>The exit code, stdout and stderr of the run.</returns>
     /// <exception cref="Cni.Spec.CniException">The plugin could not be started.</exception>
     PluginOutput Execute(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, TextWriter log);
+
+    /// <summary>
+    /// Starts a plugin and returns without waiting for it, so the caller can work while it runs
+    /// (<see cref="PluginDelegator.StartAdd"/> and its siblings); <see cref="IPluginRun.Wait"/> gives what
+    /// <see cref="Execute"/> would have returned.
+    /// </summary>
+    /// <remarks>
+    /// The default runs nothing here: the plugin is run through <see cref="Execute"/> when the run is waited for
+    /// (or disposed of without a wait), so an executor that does not override this sees its calls at the very
+    /// point, and in the order, the synchronous calls made them: correct for every executor, concurrent for none.
+    /// <see cref="ProcessPluginExecutor"/> spawns the
+    /// child and returns; <see cref="MultiCallPluginExecutor"/> runs an in-process plugin on a thread of its own.
+    /// An executor that overrides this must make the run's <see cref="IDisposable.Dispose"/> finish it (a child
+    /// reaped, a thread joined) when nobody waited.
+    /// </remarks>
+    /// <param name="path">What <see cref="Find"/> returned.</param>
+    /// <param name="environment">The plugin's whole environment, <c>CNI_COMMAND</c> included; not changed by the caller while it runs.</param>
+    /// <param name="stdin">The configuration to send on its stdin; not changed by the caller while it runs.</param>
+    /// <param name="log">Where the executor reports what it does itself: the caller's stderr.</param>
+    /// <returns>The running plugin.</returns>
+    /// <exception cref="Cni.Spec.CniException">The plugin could not be started.</exception>
+    IPluginRun Start(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, TextWriter log) =>
+        new DeferredPluginRun(() => Execute(path, environment, stdin, log));
+}
+
+/// <summary>A plugin started by <see cref="IPluginExecutor.Start"/>: wait for it once, and dispose of it in any case.</summary>
+public interface IPluginRun : IDisposable
+{
+    /// <summary>Waits until the plugin has finished and returns what it did, as <see cref="IPluginExecutor.Execute"/> would have.</summary>
+    /// <returns>The exit code, stdout and stderr of the run.</returns>
+    /// <exception cref="Cni.Spec.CniException">The run failed as a run (it was killed at its time limit, for example).</exception>
+    PluginOutput Wait();
+}
+
+/// <summary>A run made when it is waited for (or disposed of): <see cref="IPluginExecutor.Start"/>'s default.</summary>
+internal sealed class DeferredPluginRun(Func<PluginOutput> run) : IPluginRun
+{
+    private PluginOutput? _output;
+    private System.Runtime.ExceptionServices.ExceptionDispatchInfo? _failure;
+    private bool _ran;
+
+    public PluginOutput Wait()
+    {
+        if (!_ran)
+        {
+            _ran = true;
+            try
+            {
+                _output = run();
+            }
+            catch (Exception e)
+            {
+                _failure = System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e);
+            }
+        }
+
+        _failure?.Throw();
+        return _output!;
+    }
+
+    /// <summary>Runs it if nobody waited (a started delegation always runs), dropping the outcome.</summary>
+    public void Dispose()
+    {
+        if (!_ran)
+        {
+            try
+            {
+                _ = Wait();
+            }
+            catch (Exception)
+            {
+                // Nobody asked for the outcome; PendingDelegation reports a failure it waited for itself.
+            }
+        }
+    }
 }
 
 /// <summary>What a delegate plugin did: its exit code and what it wrote on stdout and stderr.</summary>

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Runtime.ExceptionServices;
+
 namespace Cni.Skel;
 
 /// <summary>
@@ -54,9 +57,86 @@ public sealed class MultiCallPluginExecutor : IPluginExecutor
             return _others.Execute(path, environment, stdin, log);
         }
 
+        return RunHere(plugin, environment, stdin);
+    }
+
+    /// <summary>
+    /// Starts a delegate without waiting for it: this executable's own plugin on a thread of its own, anything
+    /// else as <see cref="ProcessPluginExecutor.Start"/> does (with the process's time limit).
+    /// </summary>
+    /// <remarks>
+    /// The thread is created by the calling thread, so it starts in the calling thread's network namespace, as a
+    /// child process would (<c>setns</c> is per thread; the plugin's own checks read <c>/proc/thread-self</c>), and
+    /// with the caller's culture. The plugin reads its environment and stdin from the invocation only, never from
+    /// the process, so nothing process-wide is shared or changed. Waiting joins the thread; disposing without a
+    /// wait joins it too, so the plugin always finishes (an in-process run has no time limit, as
+    /// <see cref="Execute"/> has none).
+    /// </remarks>
+    /// <param name="path">What <see cref="Find"/> returned.</param>
+    /// <param name="environment">The plugin's whole environment.</param>
+    /// <param name="stdin">Its standard input; copied before this returns.</param>
+    /// <param name="log">Where the process executor reports a retry.</param>
+    /// <returns>The running plugin.</returns>
+    /// <exception cref="Cni.Spec.CniException">An executable could not be started.</exception>
+    public IPluginRun Start(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, TextWriter log)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(log);
+        if (!_plugins.TryGetValue(Path.GetFileName(path), out Func<ICniPlugin>? plugin) || !ExecutableIdentity.IsRunningExecutable(path))
+        {
+            return _others.Start(path, environment, stdin, log);
+        }
+
+        return new ThreadRun(this, plugin, new Dictionary<string, string>(environment, StringComparer.Ordinal), stdin.ToArray());
+    }
+
+    private PluginOutput RunHere(Func<ICniPlugin> plugin, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin)
+    {
         using var stdout = new MemoryStream();
         using var stderr = new StringWriter();
         int exit = CniPlugin.Run(plugin(), new CniInvocation(environment, new MemoryStream(stdin.ToArray(), writable: false), stdout, stderr, this));
         return new PluginOutput(exit, stdout.ToArray(), stderr.ToString());
+    }
+
+    /// <summary>An in-process plugin running on its own thread; waiting (or disposing) joins it.</summary>
+    private sealed class ThreadRun : IPluginRun
+    {
+        private readonly Thread _thread;
+        private PluginOutput? _output;
+        private ExceptionDispatchInfo? _failure;
+
+        public ThreadRun(MultiCallPluginExecutor owner, Func<ICniPlugin> plugin, Dictionary<string, string> environment, byte[] stdin)
+        {
+            CultureInfo culture = CultureInfo.CurrentCulture;
+            CultureInfo uiCulture = CultureInfo.CurrentUICulture;
+            _thread = new Thread(() =>
+            {
+                CultureInfo.CurrentCulture = culture;
+                CultureInfo.CurrentUICulture = uiCulture;
+                try
+                {
+                    _output = owner.RunHere(plugin, environment, stdin);
+                }
+                catch (Exception e)
+                {
+                    // CniPlugin.Run reports a plugin's failures as error objects; anything else is raised at the wait.
+                    _failure = ExceptionDispatchInfo.Capture(e);
+                }
+            })
+            {
+                Name = "cni-delegate",
+            };
+            _thread.Start();
+        }
+
+        public PluginOutput Wait()
+        {
+            _thread.Join();
+            _failure?.Throw();
+            return _output!;
+        }
+
+        public void Dispose() => _thread.Join();
     }
 }

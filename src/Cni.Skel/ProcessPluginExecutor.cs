@@ -14,7 +14,8 @@ namespace Cni.Skel;
 /// The child is started from the calling thread with <c>posix_spawn</c>, so it is born in that thread's
 /// network namespace; its stdin is written and its stdout and stderr read on that thread, and its exit
 /// is reaped with <c>waitpid</c> (no helper thread, no <c>System.Diagnostics.Process</c>). It holds only
-/// descriptors 0, 1 and 2 of ours.
+/// descriptors 0, 1 and 2 of ours. <see cref="Start"/> returns once the child is spawned and its stdin
+/// written, and does the rest when the run is waited for, so the caller works while the child runs.
 /// A binary that is still open for writing (an upgrade in progress) cannot be executed (<c>ETXTBSY</c>):
 /// the executor waits a second and tries again, up to five attempts, as the reference does.
 /// </para>
@@ -93,6 +94,32 @@ public sealed class ProcessPluginExecutor : IPluginExecutor
     /// <exception cref="OperationCanceledException">The token was cancelled; the plugin was killed.</exception>
     public PluginOutput Execute(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, TextWriter log, CancellationToken cancellationToken)
     {
+        using Run run = StartRun(path, environment, stdin, log, cancellationToken);
+        return run.Wait();
+    }
+
+    /// <summary>
+    /// Spawns the executable and returns at once, its stdin written (what the pipe takes now, the rest when it is
+    /// waited for); <see cref="IPluginRun.Wait"/> reads its stdout and stderr and reaps it. <see cref="Timeout"/>
+    /// counts from here. Disposed without a wait, the run still waits for the child to exit (at most until the
+    /// timeout, when it is killed) and reaps it.
+    /// </summary>
+    /// <remarks>
+    /// The child is spawned from the calling thread, so it is born in that thread's network namespace. Until it
+    /// is waited for, a child that writes more than a pipe holds (64 KiB) pauses; it never deadlocks, since the
+    /// wait drains both outputs while it writes the rest of stdin.
+    /// </remarks>
+    /// <param name="path">The executable.</param>
+    /// <param name="environment">Its whole environment.</param>
+    /// <param name="stdin">Its standard input; held, unchanged, until the run is waited for.</param>
+    /// <param name="log">Where a retry on a busy binary is reported.</param>
+    /// <returns>The running child.</returns>
+    /// <exception cref="CniException">The executable could not be started (code 999); waiting for it fails with code 11 when it was killed at the timeout.</exception>
+    public IPluginRun Start(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, TextWriter log) =>
+        StartRun(path, environment, stdin, log, CancellationToken.None);
+
+    private Run StartRun(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, TextWriter log, CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(environment);
         ArgumentNullException.ThrowIfNull(log);
@@ -100,8 +127,7 @@ public sealed class ProcessPluginExecutor : IPluginExecutor
         {
             try
             {
-                ChildProcess.Result run = ChildProcess.Run(path, environment, stdin.Span, null, Timeout, cancellationToken);
-                return new PluginOutput(run.ExitCode, run.Stdout, Encoding.UTF8.GetString(run.Stderr));
+                return new Run(this, path, ChildProcess.Start(path, environment, stdin, null, Timeout, cancellationToken));
             }
             catch (Win32Exception e) when (e.NativeErrorCode == LibC.ETXTBSY && attempt < Attempts)
             {
@@ -111,18 +137,40 @@ public sealed class ProcessPluginExecutor : IPluginExecutor
                     cancellationToken.ThrowIfCancellationRequested();
                 }
             }
+            catch (Exception e) when (e is Win32Exception or IOException)
+            {
+                throw StartFailure(path, e);
+            }
+        }
+    }
+
+    private static CniException StartFailure(string path, Exception e) =>
+        new(CniErrorCode.Internal, $"failed to start plugin {path}: {e.Message}", null, e);
+
+    /// <summary>A spawned child: the exchange and the reaping happen when it is waited for (or disposed).</summary>
+    private sealed class Run(ProcessPluginExecutor owner, string path, ChildProcess.Running child) : IPluginRun
+    {
+        public PluginOutput Wait()
+        {
+            try
+            {
+                ChildProcess.Result run = child.Complete();
+                return new PluginOutput(run.ExitCode, run.Stdout, Encoding.UTF8.GetString(run.Stderr));
+            }
             catch (TimeoutException)
             {
                 throw new CniException(
                     CniErrorCode.TryAgainLater,
-                    $"plugin {path} did not finish within {Timeout.TotalSeconds:0.###} s and was killed",
+                    $"plugin {path} did not finish within {owner.Timeout.TotalSeconds:0.###} s and was killed",
                     "the plugin may be stuck; the operation can be retried");
             }
             catch (Exception e) when (e is Win32Exception or IOException)
             {
-                throw new CniException(CniErrorCode.Internal, $"failed to start plugin {path}: {e.Message}", null, e);
+                throw StartFailure(path, e);
             }
         }
+
+        public void Dispose() => child.Dispose();
     }
 
     /// <summary>
@@ -160,7 +208,7 @@ public sealed class ProcessPluginExecutor : IPluginExecutor
         ArgumentNullException.ThrowIfNull(environment);
         try
         {
-            ChildProcess.Result run = ChildProcess.Run(path, environment, stdin.Span, arguments, timeout, cancellationToken);
+            ChildProcess.Result run = ChildProcess.Run(path, environment, stdin, arguments, timeout, cancellationToken);
             return new PluginOutput(run.ExitCode, run.Stdout, Encoding.UTF8.GetString(run.Stderr));
         }
         catch (TimeoutException)

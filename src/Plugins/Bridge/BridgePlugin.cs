@@ -16,10 +16,26 @@ namespace Cni.Plugins.Bridge;
 /// attachment's rules (<see cref="AttachmentRules"/>), also when the namespace is gone. The bridge
 /// itself is shared by every container and is never deleted. No process is started but the IPAM plugin
 /// (and, on DEL, iptables-legacy where the node has legacy nat tables: see <see cref="LegacyIptables"/>).
+/// <para>
+/// An IPAM plugin that provably needs nothing of the container's interface (<see cref="RunsAlongside"/>) is
+/// started first and runs while the bridge does its own netlink work: on ADD while the veth pair is made, on
+/// CHECK while the links are checked, on DEL while the rules and the veth are removed (the kernel's veth
+/// deletion and host-local's DEL are the two long steps of a DEL). The results, errors and files are those of
+/// the sequential order; every other IPAM type (<c>dhcp</c> needs the link in the pod) is called in that order.
+/// </para>
 /// </remarks>
 internal sealed class BridgePlugin : ICniPlugin
 {
     public PluginInfo Info { get; } = new(BuildInfo.About("bridge"), CniVersion.All);
+
+    /// <summary>
+    /// Whether the IPAM plugin may run at the same time as the bridge's own work: only the types known to
+    /// read nothing but their configuration and their store, never the container's interface (host-local and
+    /// static allocate from the configuration, cluster-local from etcd). Any other type keeps the sequential
+    /// order: <c>dhcp</c> runs its DHCP client on the container's link, which must exist on ADD and still exist
+    /// on DEL (its release is sent from it), and a type we do not know may do the same.
+    /// </summary>
+    internal static bool RunsAlongside(string ipamType) => ipamType is "host-local" or "static" or "cluster-local";
 
     public CniResult Add(AddRequest request)
     {
@@ -42,6 +58,13 @@ internal sealed class BridgePlugin : ICniPlugin
 
         using RtnlSocket node = RtnlSocket.Open();
         Link bridge = NodeSide.EnsureBridge(node, config);
+
+        // Started once every check that can refuse the ADD without undoing anything has passed, so that such a
+        // refusal costs no allocation; it runs while the veth pair is made and ported. Disposed (waited for, if the
+        // rollback did not) after the rollback.
+        using PendingDelegation? earlyIpam = config.IpamType is string earlyType && RunsAlongside(earlyType)
+            ? request.Delegate.StartAdd(earlyType)
+            : null;
 
         // Disposed last, after the rollback: see AttachmentRules on why its socket closes late.
         using var rules = new AttachmentRules();
@@ -77,7 +100,7 @@ internal sealed class BridgePlugin : ICniPlugin
 
             if (config.IpamType is string ipamType)
             {
-                CniResult ipam = request.Delegate.Add(ipamType);
+                CniResult ipam = earlyIpam is not null ? earlyIpam.Result : request.Delegate.Add(ipamType);
                 ipamAllocated = true;
                 if (ipam.Ips.Count == 0)
                 {
@@ -147,7 +170,7 @@ internal sealed class BridgePlugin : ICniPlugin
         {
             if (!success)
             {
-                Rollback(request, config, node, hostVeth, ipamAllocated, rulesMade ? rules : null);
+                Rollback(request, config, node, hostVeth, ipamAllocated, earlyIpam, rulesMade ? rules : null);
             }
         }
     }
@@ -155,6 +178,25 @@ internal sealed class BridgePlugin : ICniPlugin
     public void Delete(DeleteRequest request)
     {
         BridgeConfig config = BridgeConfig.From(request, forAdd: false);
+
+        // Started first where it needs nothing of the link, and so run while the rules and the veth go (the reference
+        // frees the lease before it deletes the link, too); disposed, so waited for, even if the teardown throws.
+        // One that cannot be started (no such binary) is left to the call in order below, which fails the same
+        // way after the teardown, as before.
+        PendingDelegation? ipam = null;
+        if (config.IpamType is string earlyType && RunsAlongside(earlyType))
+        {
+            try
+            {
+                ipam = request.Delegate.StartDelete(earlyType);
+            }
+            catch (CniException)
+            {
+                ipam = null;
+            }
+        }
+
+        using PendingDelegation? pendingIpam = ipam;
 
         // The attachment's rules go first, whether or not the namespace is still there (the reference leaks them
         // when it is gone), by their names alone: no address has to be read from the pod. Before the link, so that
@@ -195,7 +237,11 @@ internal sealed class BridgePlugin : ICniPlugin
         }
 
         // IPAM DEL always runs: a namespace that is gone, or one we could not clean, still frees its lease.
-        if (config.IpamType is string ipamType)
+        if (ipam is not null)
+        {
+            ipam.Wait();
+        }
+        else if (config.IpamType is string ipamType)
         {
             request.Delegate.Delete(ipamType);
         }
@@ -210,11 +256,38 @@ internal sealed class BridgePlugin : ICniPlugin
     {
         BridgeConfig config = BridgeConfig.From(request, forAdd: false);
         using NetworkNamespace pod = PodNamespace.Open(request.NetNs);
+        PendingDelegation? ipam = null;
         if (config.IpamType is string ipamType)
         {
-            request.Delegate.Check(ipamType);
+            if (RunsAlongside(ipamType))
+            {
+                ipam = request.Delegate.StartCheck(ipamType);
+            }
+            else
+            {
+                request.Delegate.Check(ipamType);
+            }
         }
 
+        using (ipam)
+        {
+            try
+            {
+                CheckAttachment(request, config, pod);
+            }
+            catch
+            {
+                // IPAM's verdict came first in the sequential order, so it is the one reported when both fail.
+                ipam?.Wait();
+                throw;
+            }
+
+            ipam?.Wait();
+        }
+    }
+
+    private static void CheckAttachment(CheckRequest request, BridgeConfig config, NetworkNamespace pod)
+    {
         CniResult prev = request.PrevResult ?? throw new CniException(CniErrorCode.Internal, "Required prevResult missing");
         using RtnlSocket podLinks = RtnlSocket.OpenIn(pod);
         using RtnlSocket node = RtnlSocket.Open();
@@ -321,7 +394,7 @@ internal sealed class BridgePlugin : ICniPlugin
         }
     }
 
-    private static void Rollback(AddRequest request, BridgeConfig config, RtnlSocket node, Link? hostVeth, bool ipamAllocated, AttachmentRules? rules)
+    private static void Rollback(AddRequest request, BridgeConfig config, RtnlSocket node, Link? hostVeth, bool ipamAllocated, PendingDelegation? earlyIpam, AttachmentRules? rules)
     {
         // Reverse order: the rules, the lease, then the veth pair (deleting one end deletes both; gone already is fine).
         try
@@ -334,6 +407,20 @@ internal sealed class BridgePlugin : ICniPlugin
         catch (CniException e)
         {
             request.Log.WriteLine($"bridge: rollback: removing the attachment's rules failed: {e.Message}");
+        }
+
+        if (earlyIpam is { IsCompleted: false })
+        {
+            // The step that failed came before the IPAM result was read: the allocation may have been made meanwhile.
+            try
+            {
+                _ = earlyIpam.Result;
+                ipamAllocated = true;
+            }
+            catch (CniException e)
+            {
+                request.Log.WriteLine($"bridge: rollback: IPAM ADD (run alongside) failed too: {e.Message}");
+            }
         }
 
         try
