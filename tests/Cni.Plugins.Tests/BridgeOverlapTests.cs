@@ -129,7 +129,7 @@ public sealed partial class BridgeOverlapTests
         Requires.Root();
         string bridge = RepoPaths.OurPlugin("bridge");
         using BridgeNode node = OurNode("ovx");
-        TestNetns pod1 = node.Pod("a"), pod2 = node.Pod("b");
+        TestNamespace pod1 = node.Pod("a"), pod2 = node.Pod("b");
         string cfg = node.Config(ranges: "[[{\"subnet\":\"10.77.0.0/24\",\"rangeStart\":\"10.77.0.2\",\"rangeEnd\":\"10.77.0.2\"}]]");
         Assert.Equal(0, node.Run(bridge, "ADD", pod1.Path, cfg, "one").ExitCode);
         string[] nodeLinks = BridgeNode.LinkNames(node.Node);
@@ -153,7 +153,7 @@ public sealed partial class BridgeOverlapTests
         Requires.Root();
         string bridge = RepoPaths.OurPlugin("bridge");
         using BridgeNode node = OurNode("ovv");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
 
         // A multicast MAC passes the configuration's syntax check and is refused by the kernel when the veth is made,
         // after the IPAM ADD was started.
@@ -183,7 +183,7 @@ public sealed partial class BridgeOverlapTests
         Requires.Root();
         string bridge = RepoPaths.OurPlugin("bridge");
         using BridgeNode node = OurNode("ovg");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         string cfg = node.Config(extra: "\"isGateway\":true,\"ipMasq\":true");
         Assert.Equal(0, node.Run(bridge, "ADD", pod.Path, cfg, "one").ExitCode);
         Assert.Single(node.Leases());
@@ -203,7 +203,7 @@ public sealed partial class BridgeOverlapTests
         Requires.Root();
         string bridge = RepoPaths.OurPlugin("bridge");
         using BridgeNode node = OurNode("ovn");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         Assert.Equal(0, node.Run(bridge, "ADD", pod.Path, node.Config(), "one").ExitCode);
         File.Delete(Path.Combine(node.PluginPath, "host-local"));
 
@@ -220,7 +220,7 @@ public sealed partial class BridgeOverlapTests
         Requires.Root();
         string bridge = RepoPaths.OurPlugin("bridge");
         using var node = new BridgeNode("ovd");
-        TestNetns pod = node.Pod();
+        TestNamespace pod = node.Pod();
         string log = Path.Combine(node.Root, "dhcp.log");
 
         // A stand-in for the dhcp plugin: it notes whether the container's link exists when it is called.

@@ -96,7 +96,7 @@ public sealed class PendingDelegationTests : IDisposable
     {
         // The delegate saves what it was given, then blocks on a FIFO that only the caller, after StartAdd returned, opens.
         string fifo = Path.Combine(_dir, "fifo");
-        TestNetns.Run("mkfifo", fifo);
+        Processes.Output("mkfifo", fifo);
         Script("ipam", $"cat > {_dir}/stdin-$CNI_COMMAND; env > {_dir}/env-$CNI_COMMAND; echo $$ > {PidFile}.tmp; mv {PidFile}.tmp {PidFile}\n[ \"$CNI_COMMAND\" = ADD ] && [ -e {_dir}/sync ] || read x < {fifo}\nprintf '%s' '{Result}'");
         bool wasRunning = false, completedBefore = true;
         string? overlapped = null;
@@ -350,7 +350,7 @@ public sealed class PendingDelegationTests : IDisposable
         {
             Respond = call => call.Command == "ADD"
                 ? FakePluginExecutor.Success(Result, stderr: "fake stderr\n")
-                : FakePluginExecutor.Failure(11, "later", stderr: "fake failure\n"),
+                : FakePluginExecutor.Failure(CniErrorCode.TryAgainLater, "later", stderr: "fake failure\n"),
         };
         int callsAfterStart = -1, callsAfterWait = -1;
         CniException? del = null;
@@ -394,7 +394,7 @@ public sealed class PendingDelegationTests : IDisposable
     public void The_multi_call_executor_runs_its_own_plugin_alongside_on_a_thread_born_in_the_callers_namespace()
     {
         Requires.Root();
-        using var ns = new TestNetns("pending");
+        using var ns = TestNamespace.Create("pending");
 
         // The delegate on CNI_PATH is this very executable, under the name the table holds it as.
         string self = new FileInfo("/proc/self/exe").ResolveLinkTarget(returnFinalTarget: true)!.FullName;
