@@ -232,8 +232,12 @@ public sealed class RangeSet : IReadOnlyList<IpRange>
         }
     }
 
-    /// <summary>How many addresses of the set can be handed out at all, capped at <see cref="UInt128.MaxValue"/>.</summary>
-    internal UInt128 AllocatableCount
+    /// <summary>
+    /// How many addresses of the set can be handed out at all (each range's addresses less those it never gives:
+    /// its gateway and, for IPv4, its network and broadcast addresses when they fall inside it), capped at <see cref="UInt128.MaxValue"/>. A store that can count
+    /// its reservations cheaply compares the count with this to tell that the set is not exhausted without reading them.
+    /// </summary>
+    public UInt128 AllocatableCount
     {
         get
         {

@@ -64,7 +64,7 @@ internal sealed class ClusterLocalPlugin : ICniPlugin
     /// STATUS in two requests whatever the number of leases: a quorum read (<see cref="EtcdIpamStore.CheckUsable"/>),
     /// then the count of every reserved address (<see cref="EtcdIpamStore.CountReserved"/>, answered by etcd without
     /// sending keys). No range set can be exhausted while that count is below the number of addresses it can give out
-    /// (counted low: the gateway may be inside each range). Only when it is not — a range set near exhaustion, or small
+    /// (<see cref="RangeSet.AllocatableCount"/>). Only when it is not — a range set near exhaustion, or small
     /// beside the others — is every address read and counted against each range set (host-local's exact rule).
     /// </summary>
     public void Status(StatusRequest request)
@@ -82,34 +82,10 @@ internal sealed class ClusterLocalPlugin : ICniPlugin
             throw new CniException(CniErrorCode.PluginNotAvailable, e.Message, e.Details, e);
         }
 
-        if (config.HostLocal.RangeSets.Any(set => AllocatableAtLeast(set) <= (UInt128)reserved))
+        if (config.HostLocal.RangeSets.Any(set => set.AllocatableCount <= (UInt128)reserved))
         {
             new HostLocalIpam(store, config.HostLocal.RangeSets).CheckStatus();
         }
-    }
-
-    /// <summary>A lower bound of the addresses a range set can hand out: each range's addresses less one for its gateway.</summary>
-    private static UInt128 AllocatableAtLeast(RangeSet set)
-    {
-        UInt128 total = 0;
-        foreach (IpRange range in set)
-        {
-            UInt128 size = ToNumber(range.RangeEnd) - ToNumber(range.RangeStart) + 1;
-            total = UInt128.MaxValue - total < size ? UInt128.MaxValue : total + size - 1;
-        }
-
-        return total;
-    }
-
-    private static UInt128 ToNumber(System.Net.IPAddress address)
-    {
-        UInt128 n = 0;
-        foreach (byte b in address.GetAddressBytes())
-        {
-            n = (n << 8) | b;
-        }
-
-        return n;
     }
 
     public void GarbageCollect(GcRequest request)
