@@ -49,15 +49,23 @@ public sealed class MultiCallPluginExecutor : IPluginExecutor
     /// <inheritdoc/>
     public PluginOutput Execute(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, TextWriter log)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        ArgumentNullException.ThrowIfNull(environment);
-        ArgumentNullException.ThrowIfNull(log);
-        if (!_plugins.TryGetValue(Path.GetFileName(path), out Func<ICniPlugin>? plugin) || !ExecutableIdentity.IsRunningExecutable(path))
+        if (OwnPlugin(path, environment, log) is not Func<ICniPlugin> plugin)
         {
             return _others.Execute(path, environment, stdin, log);
         }
 
         return RunHere(plugin, environment, stdin);
+    }
+
+    // This executable's own plugin when the file found on CNI_PATH is this very executable, else null (executed).
+    private Func<ICniPlugin>? OwnPlugin(string path, IReadOnlyDictionary<string, string> environment, TextWriter log)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(environment);
+        ArgumentNullException.ThrowIfNull(log);
+        return _plugins.TryGetValue(Path.GetFileName(path), out Func<ICniPlugin>? plugin) && ExecutableIdentity.IsRunningExecutable(path)
+            ? plugin
+            : null;
     }
 
     /// <summary>
@@ -80,10 +88,7 @@ public sealed class MultiCallPluginExecutor : IPluginExecutor
     /// <exception cref="Cni.Spec.CniException">An executable could not be started.</exception>
     public IPluginRun Start(string path, IReadOnlyDictionary<string, string> environment, ReadOnlyMemory<byte> stdin, TextWriter log)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        ArgumentNullException.ThrowIfNull(environment);
-        ArgumentNullException.ThrowIfNull(log);
-        if (!_plugins.TryGetValue(Path.GetFileName(path), out Func<ICniPlugin>? plugin) || !ExecutableIdentity.IsRunningExecutable(path))
+        if (OwnPlugin(path, environment, log) is not Func<ICniPlugin> plugin)
         {
             return _others.Start(path, environment, stdin, log);
         }
