@@ -55,16 +55,24 @@ public sealed class BridgeChaosTests
         using var node = new BridgeNode("chaos", hostLocal);
         string config = node.Config(version: "1.1.0", extra: Extra);
 
-        // How long a whole ADD and DEL take here: the delays are drawn up to a little beyond.
-        var clock = Stopwatch.StartNew();
-        using (TestNamespace probe = node.Pod("probe"))
+        // How long one ADD or DEL takes here, warm (a first probe makes the bridge and loads the binaries; the
+        // second is timed around the plugin runs alone): the delays are drawn up to a little beyond the longer.
+        // A span taken from a cold first run (a namespace made, the bridge created, caches cold) was many times an
+        // ADD's time, and every kill then came after the plugin had finished.
+        double slowest = 0;
+        for (int probeRun = 0; probeRun < 2; probeRun++)
         {
-            Assert.Equal(0, node.Run(bridge, "ADD", probe.Path, config, "probe").ExitCode);
-            Assert.Equal(0, node.Run(bridge, "DEL", probe.Path, config, "probe").ExitCode);
+            using TestNamespace probe = node.Pod("probe" + probeRun.ToString(CultureInfo.InvariantCulture));
+            foreach (string verb in new[] { "ADD", "DEL" })
+            {
+                var clock = Stopwatch.StartNew();
+                Assert.Equal(0, node.Run(bridge, verb, probe.Path, config, "probe").ExitCode);
+                slowest = probeRun == 0 ? 0 : Math.Max(slowest, clock.Elapsed.TotalMilliseconds);
+            }
         }
 
-        double span = clock.Elapsed.TotalMilliseconds / 2 * 1.3;
-        output.WriteLine($"one ADD or DEL takes about {span / 1.3:0} ms here; kills are drawn in [0, {span:0}] ms");
+        double span = slowest * 1.3;
+        output.WriteLine($"one ADD or DEL takes about {slowest:0} ms here; kills are drawn in [0, {span:0}] ms");
 
         var killed = new Dictionary<Kind, int>();
         var finished = new Dictionary<Kind, int>();
